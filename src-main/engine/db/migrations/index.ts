@@ -1,0 +1,10 @@
+import type Database from 'better-sqlite3';
+import { updateToSchemaVersion1 } from './0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', up: updateToSchemaVersion1 }];

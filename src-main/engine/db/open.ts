@@ -1,0 +1,43 @@
+// The one way to open a workspace database (style-anchors §5.9).
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** apply pending migrations (default true for writable handles) */
+  migrate?: boolean;
+}
+
+/**
+ * Opens (and migrates) a workspace database.
+ * - WAL: readers never block the sync writer.
+ * - synchronous=NORMAL: in WAL mode a crash can lose at most the last transactions that were
+ *   not yet checkpointed by the OS, never corrupt the file; every sync page is re-fetched after
+ *   its cursor, so a lost tail is pulled again. FULL would fsync on every page commit and halve
+ *   backfill throughput on laptops.
+ * - foreign keys on, 5 s busy timeout.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -65536');
+  if (!opts.readonly && opts.migrate !== false) migrate(db);
+  return db;
+}
+
+export function closeDatabase(db: Db): void {
+  if (!db.open) return;
+  try {
+    if (!db.readonly) db.pragma('optimize');
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,213 @@
+// The engine: every engine-side contract method, over one open workspace at a time.
+// Plain Node — runs in the shell's worker thread, in the CLI and in tests.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { EngineChannel, EventChannel } from '@shared/channels';
+import {
+  SettingsSchema,
+  inputSchemas,
+  type EventPayloads,
+  type Output,
+  type Parsed,
+  type Result,
+  type WorkspaceSummary,
+  type DemoSize,
+} from '@shared/contract';
+import { SkvozError, fromZod, notFound, toAppError } from './errors';
+import { Workspace, WorkspaceRegistry } from './workspace';
+import type { SecretProvider } from './secrets';
+import { SyncManager, type SourceSync } from './sync/orchestrator';
+import { defaultSources } from './sync/sources';
+import { runReport } from './reports/query';
+import { loadDemo } from './demo';
+import { createLogger } from './log';
+
+export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
+
+export type EngineHandlers = {
+  [C in EngineChannel]: (input: Parsed<C>) => Promise<Output<C>> | Output<C>;
+};
+
+export interface EngineOptions {
+  /** Folder holding many workspaces (the app). */
+  root?: string;
+  /** One workspace folder opened directly (the CLI); created when missing only by `demo`. */
+  workspaceDir?: string;
+  secrets: SecretProvider;
+  emit?: Emit;
+  runtime?: 'electron' | 'node';
+  version?: string;
+  now?: () => number;
+  sources?: SourceSync[];
+}
+
+export const DEMO_NAME = 'Демо-данные';
+
+export class Engine {
+  private ws: Workspace | null = null;
+  private readonly registry: WorkspaceRegistry | null;
+  private readonly emit: Emit;
+  readonly sync: SyncManager;
+  private readonly log = createLogger('engine');
+
+  constructor(private readonly opts: EngineOptions) {
+    this.registry = opts.root ? new WorkspaceRegistry(opts.root) : null;
+    this.emit = opts.emit ?? (() => {});
+    this.sync = new SyncManager(
+      opts.sources ?? defaultSources(),
+      opts.secrets,
+      { progress: (p) => this.emit('sync:progress', p), finished: (f) => this.emit('sync:finished', f) },
+      opts.now,
+    );
+    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = Workspace.open(opts.workspaceDir);
+  }
+
+  /** App start: reopen the last workspace, or create and open the demo when there is none. */
+  async init(demoSize: DemoSize = 'medium'): Promise<WorkspaceSummary> {
+    const reg = this.requireRegistry();
+    const last = reg.lastOpened() ?? reg.metas()[0]?.id ?? null;
+    if (last) return this.openById(last);
+    return this.createWorkspace({ name: DEMO_NAME, demo: demoSize });
+  }
+
+  get workspace(): Workspace {
+    if (!this.ws) throw notFound('Рабочее пространство не открыто.');
+    return this.ws;
+  }
+
+  /** Validates the raw input against the contract, runs the handler, wraps the result. */
+  async dispatch(channel: EngineChannel, rawInput: unknown): Promise<Result<unknown>> {
+    const schema = inputSchemas[channel];
+    const parsed = schema.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
+    try {
+      const handler = this.handlers[channel] as (input: unknown) => Promise<unknown> | unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === 'internal') this.log.error(channel, err);
+      return { ok: false, error };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.sync.cancel();
+    await this.sync.settle();
+    this.ws?.close();
+    this.ws = null;
+  }
+
+  private requireRegistry(): WorkspaceRegistry {
+    if (!this.registry) throw new SkvozError('invalid_input', 'Эта команда работает только в приложении (нет папки рабочих пространств).');
+    return this.registry;
+  }
+
+  private async switchTo(ws: Workspace): Promise<WorkspaceSummary> {
+    if (this.ws && this.ws.dir !== ws.dir) {
+      this.sync.cancel();
+      await this.sync.settle();
+      this.ws.close();
+    }
+    this.ws = ws;
+    this.registry?.setLastOpened(ws.meta.id);
+    const summary = ws.summary();
+    this.emit('workspaces:changed', summary);
+    return summary;
+  }
+
+  private async openById(id: string): Promise<WorkspaceSummary> {
+    const reg = this.requireRegistry();
+    if (this.ws?.meta.id === id) return this.ws.summary();
+    const dir = reg.dirOf(id);
+    if (!Workspace.exists(dir)) throw notFound('Рабочее пространство не найдено — возможно, его удалили.');
+    return this.switchTo(Workspace.open(dir));
+  }
+
+  private async createWorkspace(input: Parsed<'workspaces:create'>): Promise<WorkspaceSummary> {
+    const reg = this.requireRegistry();
+    const ws = Workspace.create(join(reg.root, randomUUID()), {
+      name: input.name,
+      isDemo: input.demo !== null,
+      demoSize: input.demo,
+    });
+    if (input.demo) {
+      try {
+        await loadDemo(ws.db, { size: input.demo, seed: input.seed ?? 1, timeZone: ws.settings.timeZone, now: this.opts.now?.() });
+      } catch (err) {
+        ws.close();
+        reg.remove(ws.meta.id);
+        throw err;
+      }
+    }
+    return this.switchTo(ws);
+  }
+
+  private readonly handlers: EngineHandlers = {
+    'app:info': () => ({
+      version: this.opts.version ?? '0.0.0',
+      runtime: this.opts.runtime ?? 'node',
+      platform: process.platform,
+    }),
+    'workspaces:list': () => {
+      if (!this.registry) return this.ws ? [this.ws.summary()] : [];
+      return this.registry.metas().map((m) =>
+        this.ws?.meta.id === m.id
+          ? this.ws.summary()
+          : { id: m.id, name: m.name, isDemo: m.isDemo, createdAt: m.createdAt, lastSyncAt: null, dataFrom: null, dataTo: null },
+      );
+    },
+    'workspaces:create': (input) => this.createWorkspace(input),
+    'workspaces:open': (input) => this.openById(input.id),
+    'workspaces:current': () => this.ws?.summary() ?? null,
+    'workspaces:rename': (input) => {
+      const reg = this.requireRegistry();
+      if (this.ws?.meta.id === input.id) {
+        this.ws.updateMeta({ name: input.name });
+        const s = this.ws.summary();
+        this.emit('workspaces:changed', s);
+        return s;
+      }
+      const ws = Workspace.open(reg.dirOf(input.id));
+      try {
+        ws.updateMeta({ name: input.name });
+        return ws.summary();
+      } finally {
+        ws.close();
+      }
+    },
+    'workspaces:delete': async (input) => {
+      const reg = this.requireRegistry();
+      const meta = reg.metas().find((m) => m.id === input.id);
+      if (!meta) throw notFound('Рабочее пространство не найдено.');
+      if (input.confirmName.trim() !== meta.name) {
+        throw new SkvozError('invalid_input', 'Для удаления введите точное название рабочего пространства.', {
+          confirmName: 'Название не совпадает',
+        });
+      }
+      if (this.ws?.meta.id === input.id) {
+        this.sync.cancel();
+        await this.sync.settle();
+        this.ws.close();
+        this.ws = null;
+        reg.setLastOpened(null);
+        this.emit('workspaces:changed', null);
+      }
+      reg.remove(input.id);
+      return { deleted: input.id };
+    },
+    'settings:get': () => this.workspace.settings,
+    'settings:update': (patch) => {
+      const ws = this.workspace;
+      const next = SettingsSchema.parse({ ...ws.settings, ...patch });
+      ws.updateMeta({ settings: next });
+      return next;
+    },
+    'sync:start': async (input) => {
+      const { runId } = await this.sync.start(this.workspace, { sources: input.sources, full: input.full });
+      return { runId };
+    },
+    'sync:cancel': () => ({ cancelled: this.sync.cancel() }),
+    'sync:status': () => this.sync.status(this.workspace),
+    'reports:query': (q) => runReport(this.workspace, q),
+  };
+}

@@ -1,0 +1,161 @@
+// Runs the configured sources of one workspace, one run at a time, with one progress stream.
+import { randomUUID } from 'node:crypto';
+import type { AppError, SourceKind, SourceStatus, SyncFinished, SyncProgress, SyncStatus } from '@shared/contract';
+import type { Workspace } from '../workspace';
+import type { SecretProvider } from '../secrets';
+import { SkvozError, toAppError } from '../errors';
+import { createLogger, type Logger } from '../log';
+
+export interface SourceSyncContext {
+  ws: Workspace;
+  secrets: SecretProvider;
+  signal: AbortSignal;
+  full: boolean;
+  now: () => number;
+  log: Logger;
+  progress(p: Omit<SyncProgress, 'runId' | 'source'>): void;
+}
+
+export interface SourceSync {
+  kind: SourceKind;
+  isConfigured(ws: Workspace, secrets: SecretProvider): Promise<boolean>;
+  /** Pulls new and changed data; returns the number of rows written. Throws SkvozError. */
+  run(ctx: SourceSyncContext): Promise<{ rows: number }>;
+}
+
+export interface SyncEvents {
+  progress(p: SyncProgress): void;
+  finished(f: SyncFinished): void;
+}
+
+const KINDS: SourceKind[] = ['bitrix24', 'calltouch'];
+
+export class SyncManager {
+  private current: { runId: string; wsId: string; abort: AbortController; done: Promise<SyncFinished> } | null = null;
+  private readonly log = createLogger('sync');
+
+  constructor(
+    private readonly sources: SourceSync[],
+    private readonly secrets: SecretProvider,
+    private readonly events: SyncEvents,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  /** Starts a run; the returned promise of `done` settles when it ends (never rejects). */
+  async start(ws: Workspace, opts: { sources?: SourceKind[]; full: boolean }): Promise<{ runId: string; done: Promise<SyncFinished> }> {
+    if (this.current) {
+      throw new SkvozError('conflict', 'Синхронизация уже идёт — дождитесь окончания или отмените её.');
+    }
+    const wanted = opts.sources ?? KINDS;
+    const chosen: SourceSync[] = [];
+    for (const s of this.sources) {
+      if (wanted.includes(s.kind) && (await s.isConfigured(ws, this.secrets))) chosen.push(s);
+    }
+    if (chosen.length === 0) {
+      throw new SkvozError(
+        'invalid_input',
+        'Нет подключённых источников: добавьте вебхук Bitrix24 или токен Calltouch в «Настройках».',
+      );
+    }
+    const runId = randomUUID();
+    const abort = new AbortController();
+    const done = this.run(ws, runId, chosen, opts.full, abort.signal);
+    this.current = { runId, wsId: ws.meta.id, abort, done };
+    void done.finally(() => {
+      if (this.current?.runId === runId) this.current = null;
+    });
+    return { runId, done };
+  }
+
+  cancel(): boolean {
+    if (!this.current) return false;
+    this.current.abort.abort();
+    return true;
+  }
+
+  /** Waits for the current run (if any) to end, e.g. before closing a workspace. */
+  async settle(): Promise<void> {
+    if (this.current) await this.current.done;
+  }
+
+  status(ws: Workspace): SyncStatus {
+    const rows = ws.db.prepare('SELECT * FROM sync_status').all() as {
+      source: string;
+      last_success_at: number | null;
+      last_error_code: string | null;
+      last_error_message: string | null;
+      last_rows: number;
+    }[];
+    const sources = {} as Record<SourceKind, SourceStatus>;
+    for (const kind of KINDS) {
+      const r = rows.find((x) => x.source === kind);
+      const lastError: AppError | null =
+        r?.last_error_code ? { code: r.last_error_code as AppError['code'], message: r.last_error_message ?? '' } : null;
+      const running = this.current?.wsId === ws.meta.id;
+      sources[kind] = {
+        state: running ? 'running' : lastError ? 'error' : r ? 'idle' : 'not_configured',
+        lastSuccessAt: r?.last_success_at ? new Date(r.last_success_at).toISOString() : null,
+        lastError,
+        lastRows: r?.last_rows ?? 0,
+      };
+    }
+    return { running: this.current?.wsId === ws.meta.id, runId: this.current?.runId ?? null, sources };
+  }
+
+  private async run(ws: Workspace, runId: string, chosen: SourceSync[], full: boolean, signal: AbortSignal): Promise<SyncFinished> {
+    const rows: Partial<Record<SourceKind, number>> = {};
+    let firstError: AppError | null = null;
+    await Promise.all(
+      chosen.map(async (s) => {
+        const log = this.log.child(s.kind);
+        try {
+          const r = await s.run({
+            ws,
+            secrets: this.secrets,
+            signal,
+            full,
+            now: this.now,
+            log,
+            progress: (p) => this.events.progress({ ...p, runId, source: s.kind }),
+          });
+          rows[s.kind] = r.rows;
+          this.record(ws, s.kind, { ok: true, rows: r.rows });
+        } catch (err) {
+          const e = signal.aborted ? { code: 'cancelled' as const, message: 'Синхронизация отменена.' } : toAppError(err);
+          log.warn('sync failed', e.code, e.message);
+          firstError ??= e;
+          this.record(ws, s.kind, { ok: false, error: e });
+        }
+      }),
+    );
+    const finished: SyncFinished = { runId, ok: firstError === null, error: firstError, rows };
+    this.events.finished(finished);
+    return finished;
+  }
+
+  private record(ws: Workspace, kind: SourceKind, r: { ok: true; rows: number } | { ok: false; error: AppError }): void {
+    if (!ws.db.open) return;
+    if (r.ok) {
+      ws.db
+        .prepare(
+          `INSERT INTO sync_status (source, last_success_at, last_error_code, last_error_message, last_rows)
+           VALUES (?, ?, NULL, NULL, ?)
+           ON CONFLICT (source) DO UPDATE SET last_success_at = excluded.last_success_at,
+             last_error_code = NULL, last_error_message = NULL, last_rows = excluded.last_rows`,
+        )
+        .run(kind, this.now(), r.rows);
+    } else {
+      ws.db
+        .prepare(
+          `INSERT INTO sync_status (source, last_error_code, last_error_message) VALUES (?, ?, ?)
+           ON CONFLICT (source) DO UPDATE SET last_error_code = excluded.last_error_code,
+             last_error_message = excluded.last_error_message`,
+        )
+        .run(kind, r.error.code, r.error.message);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Channel names of the contract. Kept free of zod so the preload bundle stays tiny.
+// Every renderer→engine call is `domain:verb`; adding a channel here without a schema in
+// contract.ts, a handler in the engine or the shell, is a compile error.
+
+export const CALL_CHANNELS = [
+  'app:info',
+  'workspaces:list',
+  'workspaces:create',
+  'workspaces:open',
+  'workspaces:current',
+  'workspaces:rename',
+  'workspaces:delete',
+  'settings:get',
+  'settings:update',
+  'secrets:status',
+  'secrets:set',
+  'secrets:clear',
+  'sync:start',
+  'sync:cancel',
+  'sync:status',
+  'reports:query',
+] as const;
+
+export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed'] as const;
+
+/** Channels the Electron shell answers itself (secrets live in the main process only). */
+export const SHELL_CHANNELS = ['secrets:status', 'secrets:set', 'secrets:clear'] as const;
+
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+export type EventChannel = (typeof EVENT_CHANNELS)[number];
+export type ShellChannel = (typeof SHELL_CHANNELS)[number];
+export type EngineChannel = Exclude<CallChannel, ShellChannel>;
+
+export function isCallChannel(name: unknown): name is CallChannel {
+  return typeof name === 'string' && (CALL_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isShellChannel(name: CallChannel): name is ShellChannel {
+  return (SHELL_CHANNELS as readonly string[]).includes(name);
+}
+
+/** `reports:query` → ['reports', 'query'] */
+export function splitChannel<C extends string>(channel: C): [string, string] {
+  const i = channel.indexOf(':');
+  return [channel.slice(0, i), channel.slice(i + 1)];
+}

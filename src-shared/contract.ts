@@ -1,0 +1,305 @@
+// The one contract between the renderer, the shell and the engine (DESIGN.md §1).
+// Inputs are zod schemas (the renderer's forms reuse them); outputs are plain types.
+import { z } from 'zod';
+import type { CallChannel, EventChannel } from './channels';
+import { BASES, DIMENSIONS, MODELS, type Dimension, type Metrics, type Model, type Basis } from './metrics';
+import { isValidTimeZone, isIsoDate } from './time';
+
+// ---------- envelope ----------
+
+export const ERROR_CODES = [
+  'auth_failed',
+  'rate_limited',
+  'network',
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'cancelled',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppError {
+  code: ErrorCode;
+  /** Russian, for the user. */
+  message: string;
+  /** Field-level messages for forms (zod paths joined with '.'). */
+  fields?: Record<string, string>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+// ---------- shared pieces ----------
+
+const isoDate = z.string().refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' });
+const timeZone = z.string().refine(isValidTimeZone, { message: 'Неизвестный часовой пояс' });
+const nonEmptyName = z
+  .string()
+  .trim()
+  .min(1, 'Введите название')
+  .max(100, 'Название длиннее 100 символов');
+const noInput = z.undefined().optional();
+
+export const DemoSizeSchema = z.enum(['small', 'medium', 'large']);
+export type DemoSize = z.infer<typeof DemoSizeSchema>;
+
+export const SourceKindSchema = z.enum(['bitrix24', 'calltouch']);
+export type SourceKind = z.infer<typeof SourceKindSchema>;
+
+export const CalltouchSiteSchema = z.object({
+  siteId: z.coerce.number().int('ID кабинета — целое число').positive('ID кабинета — положительное число'),
+  name: z.string().trim().max(100).default(''),
+  timeZone: timeZone.default('Europe/Moscow'),
+  historyStart: isoDate.nullable().default(null),
+});
+export type CalltouchSite = z.infer<typeof CalltouchSiteSchema>;
+
+export const SettingsSchema = z.object({
+  timeZone: timeZone.default('Europe/Moscow'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'Код валюты из трёх латинских букв').default('RUB'),
+  lookbackDays: z.number().int().min(1, 'Окно атрибуции — от 1 дня').max(180, 'Окно атрибуции — не больше 180 дней').default(90),
+  defaultModel: z.enum(MODELS).default('last_non_direct'),
+  language: z.enum(['ru', 'en']).default('ru'),
+  bitrix24: z
+    .object({
+      baseUrl: z.string().nullable().default(null),
+      rateLimit: z.enum(['standard', 'enterprise']).default('standard'),
+    })
+    .default({ baseUrl: null, rateLimit: 'standard' }),
+  calltouch: z
+    .object({
+      baseUrl: z.string().default('https://api.calltouch.ru'),
+      sites: z.array(CalltouchSiteSchema).default([]),
+      trailingDays: z.number().int().min(0).max(30).default(3),
+    })
+    .default({ baseUrl: 'https://api.calltouch.ru', sites: [], trailingDays: 3 }),
+  sync: z
+    .object({ intervalMinutes: z.number().int().min(0).max(24 * 60).default(15) })
+    .default({ intervalMinutes: 15 }),
+  normalisation: z
+    .object({
+      aliases: z.record(z.string(), z.string()).default({}),
+      directSources: z.array(z.string()).default(['(direct)', 'direct']),
+      directMediums: z.array(z.string()).default(['(none)']),
+    })
+    .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = SettingsSchema.partial();
+export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  isDemo: boolean;
+  createdAt: string;
+  lastSyncAt: string | null;
+  /** first and last dates with data in the reporting time zone (null when empty) */
+  dataFrom: string | null;
+  dataTo: string | null;
+}
+
+// ---------- reports ----------
+
+export const CompareSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('previous') }),
+  z.object({ kind: z.literal('weekdays'), weeks: z.union([z.literal(1), z.literal(4)]).default(1) }),
+  z.object({ kind: z.literal('year') }),
+  z.object({ kind: z.literal('custom'), from: isoDate, to: isoDate }),
+]);
+export type Compare = z.infer<typeof CompareSchema>;
+
+export const ReportFiltersSchema = z
+  .object({
+    pipelines: z.array(z.number().int()).optional(),
+    responsible: z.array(z.number().int()).optional(),
+    calltouchSites: z.array(z.number().int()).optional(),
+    dimensions: z.partialRecord(z.enum(DIMENSIONS), z.array(z.string().nullable())).optional(),
+  })
+  .default({});
+export type ReportFilters = z.infer<typeof ReportFiltersSchema>;
+
+export const ReportQuerySchema = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    groupBy: z
+      .array(z.enum(DIMENSIONS))
+      .max(5)
+      .default(['source'])
+      .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды'),
+    model: z.enum(MODELS).optional(),
+    basis: z.enum(BASES).default('event'),
+    filters: ReportFiltersSchema,
+    compare: CompareSchema.optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: 'Начало периода позже конца', path: ['from'] });
+export type ReportQueryInput = z.input<typeof ReportQuerySchema>;
+export type ReportQuery = z.infer<typeof ReportQuerySchema>;
+
+export type ReportRow = Partial<Record<Dimension, string | null>> & { unattributed: boolean } & Metrics;
+
+export interface ReportResult {
+  workspace: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  model: Model;
+  basis: Basis;
+  groupBy: Dimension[];
+  currency: string;
+  rows: ReportRow[];
+  totals: Metrics;
+  compare?: { from: string; to: string; rows: ReportRow[]; totals: Metrics };
+}
+
+// ---------- sync ----------
+
+export const SyncStartSchema = z
+  .object({
+    sources: z.array(SourceKindSchema).min(1).optional(),
+    full: z.boolean().default(false),
+  })
+  .default({ full: false });
+
+export interface SourceStatus {
+  state: 'idle' | 'running' | 'error' | 'not_configured';
+  lastSuccessAt: string | null;
+  lastError: AppError | null;
+  lastRows: number;
+}
+
+export interface SyncStatus {
+  running: boolean;
+  runId: string | null;
+  sources: Record<SourceKind, SourceStatus>;
+}
+
+export interface SyncProgress {
+  runId: string;
+  source: SourceKind;
+  entity: string;
+  done: number;
+  total: number | null;
+  ratePerSec: number;
+  requests: number;
+}
+
+export interface SyncFinished {
+  runId: string;
+  ok: boolean;
+  error: AppError | null;
+  rows: Partial<Record<SourceKind, number>>;
+}
+
+// ---------- secrets (write-only from the renderer) ----------
+
+export const SecretKeySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('bitrix24_webhook') }),
+  z.object({ kind: z.literal('calltouch_token'), siteId: z.number().int().positive() }),
+]);
+export type SecretKey = z.infer<typeof SecretKeySchema>;
+
+export const SecretSetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('bitrix24_webhook'), value: z.string().trim().min(1, 'Вставьте адрес вебхука').max(500) }),
+  z.object({
+    kind: z.literal('calltouch_token'),
+    siteId: z.number().int().positive(),
+    value: z.string().trim().min(1, 'Вставьте токен API').max(500),
+  }),
+]);
+
+export interface SecretsStatus {
+  /** false when the OS offers no encrypted storage: secrets are then refused, not stored in clear */
+  storageAvailable: boolean;
+  bitrix24: { configured: boolean; host: string | null };
+  calltouch: { siteId: number; configured: boolean }[];
+}
+
+export interface AppInfo {
+  version: string;
+  runtime: 'electron' | 'node';
+  platform: string;
+}
+
+// ---------- the map: channel → input schema, output type ----------
+
+export const inputSchemas = {
+  'app:info': noInput,
+  'workspaces:list': noInput,
+  'workspaces:create': z.object({
+    name: nonEmptyName,
+    demo: DemoSizeSchema.nullable().default(null),
+    seed: z.number().int().optional(),
+  }),
+  'workspaces:open': z.object({ id: z.string().min(1) }),
+  'workspaces:current': noInput,
+  'workspaces:rename': z.object({ id: z.string().min(1), name: nonEmptyName }),
+  'workspaces:delete': z.object({ id: z.string().min(1), confirmName: z.string() }),
+  'settings:get': noInput,
+  'settings:update': SettingsPatchSchema,
+  'secrets:status': noInput,
+  'secrets:set': SecretSetSchema,
+  'secrets:clear': SecretKeySchema,
+  'sync:start': SyncStartSchema,
+  'sync:cancel': noInput,
+  'sync:status': noInput,
+  'reports:query': ReportQuerySchema,
+} satisfies Record<CallChannel, z.ZodType>;
+
+export interface Outputs {
+  'app:info': AppInfo;
+  'workspaces:list': WorkspaceSummary[];
+  'workspaces:create': WorkspaceSummary;
+  'workspaces:open': WorkspaceSummary;
+  'workspaces:current': WorkspaceSummary | null;
+  'workspaces:rename': WorkspaceSummary;
+  'workspaces:delete': { deleted: string };
+  'settings:get': Settings;
+  'settings:update': Settings;
+  'secrets:status': SecretsStatus;
+  'secrets:set': SecretsStatus;
+  'secrets:clear': SecretsStatus;
+  'sync:start': { runId: string };
+  'sync:cancel': { cancelled: boolean };
+  'sync:status': SyncStatus;
+  'reports:query': ReportResult;
+}
+
+export interface EventPayloads {
+  'sync:progress': SyncProgress;
+  'sync:finished': SyncFinished;
+  'workspaces:changed': WorkspaceSummary | null;
+}
+
+// A missing output or event type is a compile error.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _outputsCoverChannels: Exact<keyof Outputs, CallChannel> = true;
+const _eventsCoverChannels: Exact<keyof EventPayloads, EventChannel> = true;
+void _outputsCoverChannels;
+void _eventsCoverChannels;
+
+/** What the caller passes (defaults may be omitted). */
+export type Input<C extends CallChannel> = z.input<(typeof inputSchemas)[C]>;
+/** What a handler receives after validation. */
+export type Parsed<C extends CallChannel> = z.output<(typeof inputSchemas)[C]>;
+export type Output<C extends CallChannel> = Outputs[C];
+
+type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
+type MethodFn<C extends CallChannel> = undefined extends Input<C>
+  ? (input?: Input<C>) => Promise<Result<Output<C>>>
+  : (input: Input<C>) => Promise<Result<Output<C>>>;
+
+/** `window.skvoz`: one function per channel, grouped by domain (`skvoz.reports.query(...)`). */
+export type SkvozApi = {
+  [D in DomainOf<CallChannel>]: {
+    [C in CallChannel as C extends `${D}:${infer V}` ? V : never]: MethodFn<C>;
+  };
+} & {
+  /** Subscribe to an engine push; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+};
+
+export { DIMENSIONS, MODELS, BASES };
+export type { Dimension, Model, Basis, Metrics };

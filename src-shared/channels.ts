@@ -19,6 +19,9 @@ export const CALL_CHANNELS = [
   'sync:cancel',
   'sync:status',
   'reports:query',
+  'costs:import',
+  'costs:list',
+  'costs:delete',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed'] as const;

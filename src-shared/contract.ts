@@ -217,6 +217,40 @@ export interface SecretsStatus {
   calltouch: { siteId: number; configured: boolean }[];
 }
 
+// ---------- costs ----------
+
+export const CostImportSchema = z.object({
+  fileName: z.string().trim().min(1).max(260),
+  /** file bytes, base64 (the renderer reads the file; cp1251 needs the raw bytes) */
+  contentBase64: z.string().max(40_000_000, 'Файл больше 30 МБ'),
+  skipErrors: z.boolean().default(false),
+  /** parse and report without writing (preview) */
+  dryRun: z.boolean().default(false),
+});
+
+export interface CostBatch {
+  id: number;
+  origin: 'csv' | 'demo';
+  fileName: string | null;
+  importedAt: string;
+  rows: number;
+  total: number;
+  from: string | null;
+  to: string | null;
+}
+
+export interface CostImportResult {
+  batchId: number | null;
+  lines: number;
+  rows: number;
+  total: number;
+  errors: { line: number; message: string }[];
+  errorCount: number;
+  encoding: 'utf-8' | 'windows-1251';
+  delimiter: ',' | ';';
+  preview: { day: string; source: string; medium: string; campaign: string; content: string; term: string; amount: number; currency: string }[];
+}
+
 export interface AppInfo {
   version: string;
   runtime: 'electron' | 'node';
@@ -246,6 +280,9 @@ export const inputSchemas = {
   'sync:cancel': noInput,
   'sync:status': noInput,
   'reports:query': ReportQuerySchema,
+  'costs:import': CostImportSchema,
+  'costs:list': noInput,
+  'costs:delete': z.object({ id: z.number().int().positive() }),
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -265,6 +302,9 @@ export interface Outputs {
   'sync:cancel': { cancelled: boolean };
   'sync:status': SyncStatus;
   'reports:query': ReportResult;
+  'costs:import': CostImportResult;
+  'costs:list': CostBatch[];
+  'costs:delete': { deleted: number };
 }
 
 export interface EventPayloads {

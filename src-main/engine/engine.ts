@@ -21,6 +21,7 @@ import { defaultSources } from './sync/sources';
 import { runReport } from './reports/query';
 import { loadDemo } from './demo';
 import { createLogger } from './log';
+import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -95,6 +96,10 @@ export class Engine {
     await this.sync.settle();
     this.ws?.close();
     this.ws = null;
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
   }
 
   private requireRegistry(): WorkspaceRegistry {
@@ -209,5 +214,19 @@ export class Engine {
     'sync:cancel': () => ({ cancelled: this.sync.cancel() }),
     'sync:status': () => this.sync.status(this.workspace),
     'reports:query': (q) => runReport(this.workspace, q),
+    'costs:import': (input) =>
+      importCosts(this.workspace.db, {
+        fileName: input.fileName,
+        bytes: Buffer.from(input.contentBase64, 'base64'),
+        defaultCurrency: this.workspace.settings.currency,
+        skipErrors: input.skipErrors,
+        dryRun: input.dryRun,
+        now: this.now(),
+      }),
+    'costs:list': () => listCostBatches(this.workspace.db),
+    'costs:delete': (input) => {
+      deleteCostBatch(this.workspace.db, input.id);
+      return { deleted: input.id };
+    },
   };
 }

@@ -44,6 +44,16 @@ export function addLogSink(sink: Sink): () => void {
   };
 }
 
+/**
+ * Writes an already formatted line (e.g. one relayed from the engine worker) to the sinks,
+ * redacted once more on the way.
+ */
+export function writeLogLine(line: string): void {
+  const safe = redact(line);
+  if (sinks.length === 0) process.stderr.write(`${safe}\n`);
+  else for (const s of sinks) s(safe);
+}
+
 export function setLogLevel(level: Level): void {
   minLevel = level;
 }
@@ -59,9 +69,7 @@ export interface Logger {
 export function createLogger(scope: string): Logger {
   const write = (level: Level, args: unknown[]) => {
     if (ORDER[level] < ORDER[minLevel]) return;
-    const line = redact(`${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${args.map(format).join(' ')}`);
-    if (sinks.length === 0) process.stderr.write(`${line}\n`);
-    else for (const s of sinks) s(line);
+    writeLogLine(`${new Date().toISOString()} ${level.toUpperCase()} [${scope}] ${args.map(format).join(' ')}`);
   };
   return {
     debug: (...a) => write('debug', a),

@@ -1,0 +1,177 @@
+// `skvoz` — the command line over the same engine the app runs.
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { Engine } from './engine/engine';
+import { Workspace } from './engine/workspace';
+import { loadDemo } from './engine/demo';
+import { envSecrets } from './cli/env-secrets';
+import { reportToCsv } from './engine/reports/csv';
+import { DemoSizeSchema, type CostImportResult, type ReportResult } from '@shared/contract';
+import type { EngineChannel } from '@shared/channels';
+
+const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
+
+Команды / commands:
+  skvoz demo   --workspace DIR [--size small|medium|large] [--seed N]
+      Создать демо-пространство в папке DIR / create a demo workspace in DIR.
+  skvoz report --workspace DIR --from YYYY-MM-DD --to YYYY-MM-DD
+               [--group source,medium,campaign,content,term] [--model MODEL]
+               [--basis event|cohort] [--compare previous|weekdays|year]
+               [--format json|csv] [--out FILE]
+      Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
+      MODEL: last_non_direct (по умолчанию), last, first, linear, position, time_decay, markov.
+  skvoz costs import --workspace DIR FILE [--skip-errors]
+      Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
+  skvoz --help
+
+Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
+
+class CliError extends Error {}
+
+function fail(ru: string, en: string): never {
+  throw new CliError(`${ru} / ${en}`);
+}
+
+function need(v: string | undefined, flag: string): string {
+  if (!v) fail(`не указан ${flag}`, `missing ${flag}`);
+  return v;
+}
+
+async function call<T>(engine: Engine, channel: EngineChannel, input: unknown): Promise<T> {
+  const r = await engine.dispatch(channel, input);
+  if (!r.ok) throw new CliError(r.error.message);
+  return r.value as T;
+}
+
+async function cmdDemo(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
+  const size = DemoSizeSchema.safeParse(values.size ?? 'small');
+  if (!size.success) fail('--size: small, medium или large', '--size must be small, medium or large');
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) fail('--seed должен быть целым числом', '--seed must be an integer');
+  if (Workspace.exists(dir)) fail(`в ${dir} уже есть рабочее пространство`, `${dir} already holds a workspace`);
+  const ws = Workspace.create(dir, { name: 'Демо-данные', isDemo: true, demoSize: size.data });
+  const t0 = Date.now();
+  let last = 0;
+  try {
+    const stats = await loadDemo(ws.db, {
+      size: size.data,
+      seed,
+      timeZone: ws.settings.timeZone,
+      onProgress: (p) => {
+        if (Date.now() - last > 1000) {
+          last = Date.now();
+          process.stderr.write(`  ${p.stage}: ${p.done}/${p.total}\n`);
+        }
+      },
+    });
+    process.stderr.write(
+      `Готово за ${((Date.now() - t0) / 1000).toFixed(1)} с: лидов ${stats.leads}, сделок ${stats.deals}, контактов ${stats.contacts}, ` +
+        `звонков ${stats.calls}, заявок ${stats.requests}, строк расходов ${stats.costRows}\n`,
+    );
+  } finally {
+    ws.close();
+  }
+}
+
+async function cmdReport(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
+  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
+  const format = (values.format as string | undefined) ?? 'json';
+  if (format !== 'json' && format !== 'csv') fail('--format: json или csv', '--format must be json or csv');
+  const compare = values.compare as string | undefined;
+  const engine = new Engine({ workspaceDir: dir, secrets: envSecrets() });
+  try {
+    const result = await call<ReportResult>(engine, 'reports:query', {
+      from: need(values.from as string | undefined, '--from'),
+      to: need(values.to as string | undefined, '--to'),
+      groupBy: values.group ? String(values.group).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      model: values.model,
+      basis: values.basis,
+      compare: compare ? { kind: compare } : undefined,
+    });
+    const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : reportToCsv(result);
+    if (values.out) writeFileSync(resolve(String(values.out)), text, 'utf8');
+    else process.stdout.write(text);
+  } finally {
+    await engine.close();
+  }
+}
+
+async function cmdCosts(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void> {
+  const [sub, file] = positionals;
+  if (sub !== 'import') fail('использование: skvoz costs import --workspace DIR FILE', 'usage: skvoz costs import --workspace DIR FILE');
+  const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
+  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
+  const path = resolve(need(file, 'FILE'));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    fail(`не удалось прочитать ${path}`, `cannot read ${path}`);
+  }
+  const engine = new Engine({ workspaceDir: dir, secrets: envSecrets() });
+  try {
+    const r = await call<CostImportResult>(engine, 'costs:import', {
+      fileName: basename(path),
+      contentBase64: bytes.toString('base64'),
+      skipErrors: values['skip-errors'] === true,
+    });
+    for (const e of r.errors) process.stderr.write(`  строка ${e.line}: ${e.message}\n`);
+    process.stdout.write(`Загружено строк: ${r.rows}, сумма ${r.total}, пропущено с ошибками: ${r.errorCount}\n`);
+  } finally {
+    await engine.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        workspace: { type: 'string' },
+        size: { type: 'string' },
+        seed: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        group: { type: 'string' },
+        model: { type: 'string' },
+        basis: { type: 'string' },
+        compare: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'skip-errors': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    switch (command) {
+      case 'demo':
+        await cmdDemo(values);
+        return 0;
+      case 'report':
+        await cmdReport(values);
+        return 0;
+      case 'costs':
+        await cmdCosts(values, positionals);
+        return 0;
+      default:
+        fail(`неизвестная команда «${command}» (см. skvoz --help)`, `unknown command "${command}" (see skvoz --help)`);
+    }
+  } catch (err) {
+    const msg = err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
+    return 1;
+  }
+}

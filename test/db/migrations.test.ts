@@ -1,0 +1,78 @@
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { LATEST_VERSION, DbFromFutureError, migrate, schemaVersion } from '../../src-main/engine/db/migrate';
+import { MIGRATIONS } from '../../src-main/engine/db/migrations';
+import { openDatabase, closeDatabase } from '../../src-main/engine/db/open';
+import { snapshot } from './schema';
+
+const SNAPSHOT = join(import.meta.dirname, 'schema-snapshot.json');
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('0001 creates the raw tables and they accept a lead, a deal, a call and an identity', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db, 1)).toBe(1);
+    db.prepare('INSERT INTO b24_lead (id, created_at, modified_at) VALUES (1, 1000, 1000)').run();
+    db.prepare('INSERT INTO b24_deal (id, created_at, modified_at, lead_id) VALUES (7, 2000, 2000, 1)').run();
+    db.prepare("INSERT INTO ct_call (site_id, call_id, at, raw) VALUES (43769, 5, 900, '{}')").run();
+    db.prepare("INSERT INTO ident (owner, owner_id, kind, value) VALUES ('lead', 1, 'phone', '+79161234567')").run();
+    expect(() => db.prepare("INSERT INTO ident (owner, owner_id, kind, value) VALUES ('lead', 1, 'fax', 'x')").run()).toThrow();
+    expect(() => db.prepare("INSERT INTO ct_call (site_id, call_id, at, raw) VALUES (43769, 5, 901, '{}')").run()).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('applies all pending steps in one transaction: a failing step leaves version and schema untouched', () => {
+    const db = new Database(':memory:');
+    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT * FROM nope;') }];
+    MIGRATIONS.push(broken[broken.length - 1]!);
+    try {
+      expect(() => migrate(db, MIGRATIONS.length)).toThrow(/nope/);
+      expect(schemaVersion(db)).toBe(0);
+      expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'b24_lead'").get()).toEqual({ n: 0 });
+    } finally {
+      MIGRATIONS.pop();
+      db.close();
+    }
+  });
+
+  it('refuses a database from a newer version with a clear Russian message and does not touch it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skvoz-db-'));
+    const file = join(dir, 'skvoz.db');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_VERSION + 5}`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(DbFromFutureError);
+    expect(() => openDatabase(file)).toThrow(/более новой версией Skvoz/);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 5);
+    again.close();
+  });
+
+  it('openDatabase sets WAL, foreign keys and NORMAL synchronous on a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skvoz-db-'));
+    const db = openDatabase(join(dir, 'skvoz.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    closeDatabase(db);
+  });
+
+  it('matches the committed schema snapshot (UPDATE_SCHEMA_SNAPSHOT=1 to rewrite after a new migration)', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const snap = snapshot(db);
+    db.close();
+    if (process.env.UPDATE_SCHEMA_SNAPSHOT === '1' || !existsSync(SNAPSHOT)) {
+      writeFileSync(SNAPSHOT, `${JSON.stringify(snap, null, 2)}\n`);
+    }
+    expect(snap).toEqual(JSON.parse(readFileSync(SNAPSHOT, 'utf8')));
+  });
+});

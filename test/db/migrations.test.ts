@@ -28,6 +28,30 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0002 keeps existing rows and from then on marks changed inputs dirty through triggers', () => {
+    const db = new Database(':memory:');
+    migrate(db, 1);
+    db.prepare('INSERT INTO b24_lead (id, created_at, modified_at) VALUES (1, 1000, 1000)').run();
+    expect(migrate(db, 2)).toBe(2);
+    expect(db.prepare('SELECT count(*) AS n FROM b24_lead').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM dirty_conv').get()).toEqual({ n: 0 });
+    db.prepare('UPDATE b24_lead SET title = ? WHERE id = 1').run('x');
+    db.prepare('INSERT INTO b24_deal (id, created_at, modified_at, lead_id) VALUES (7, 2000, 2000, 1)').run();
+    db.prepare("INSERT INTO ct_call (site_id, call_id, at, raw) VALUES (1, 5, 1800000, '{}')").run();
+    db.prepare("INSERT INTO ident (owner, owner_id, kind, value) VALUES ('call', 1, 'phone', '+79161234567')").run();
+    expect(db.prepare('SELECT kind, ref_id FROM dirty_conv ORDER BY kind').all()).toEqual([
+      { kind: 1, ref_id: 1 },
+      { kind: 2, ref_id: 7 },
+    ]);
+    expect(db.prepare('SELECT value FROM dirty_value').all()).toEqual([{ value: '+79161234567' }]);
+    expect(db.prepare('SELECT slot FROM dirty_slot').all()).toEqual([{ slot: 2 }]);
+    // an upsert that changes nothing relevant leaves no dirty slot
+    db.exec('DELETE FROM dirty_slot');
+    db.prepare("UPDATE ct_call SET raw = '{\"a\":1}' WHERE call_id = 5").run();
+    expect(db.prepare('SELECT count(*) AS n FROM dirty_slot').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('applies all pending steps in one transaction: a failing step leaves version and schema untouched', () => {
     const db = new Database(':memory:');
     const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT * FROM nope;') }];

@@ -42,12 +42,12 @@ export class Fixture {
   deal(
     id: number,
     at: number,
-    o: { leadId?: number; contactId?: number; wonAt?: number; amount?: string; currency?: string; category?: number; utm?: [string, string?, string?] } = {},
+    o: { leadId?: number; contactId?: number; wonAt?: number; amount?: string; currency?: string; category?: number; assigned?: number; utm?: [string, string?, string?] } = {},
   ): void {
     this.ws.db
       .prepare(
-        `INSERT INTO b24_deal (id, created_at, modified_at, won_at, lead_id, opportunity, currency_id, category_id, stage_semantic, utm_source, utm_medium, utm_campaign)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO b24_deal (id, created_at, modified_at, won_at, lead_id, opportunity, currency_id, category_id, stage_semantic, utm_source, utm_medium, utm_campaign, assigned_by_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -62,6 +62,7 @@ export class Fixture {
         o.utm?.[0] ?? null,
         o.utm?.[1] ?? null,
         o.utm?.[2] ?? null,
+        o.assigned ?? null,
       );
     if (o.contactId) this.ws.db.prepare('INSERT INTO b24_deal_contact (deal_id, contact_id) VALUES (?, ?)').run(id, o.contactId);
   }

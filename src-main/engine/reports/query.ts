@@ -1,33 +1,31 @@
-// reports:query — metrics per dimension tuple for a period, per docs/REPORTS.md.
+// reports:query — metrics per dimension tuple for a period, per docs/REPORTS.md, read from the
+// materialised attribution (daily rollups). Pipeline/responsible filters and the Markov model read
+// the per-conversion table instead, since rollups are not keyed by them.
 import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
 import { makeNormaliser, type Dims, type Normaliser } from '@shared/normalise';
-import { periodRange } from '@shared/time';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
-import { currencyConverter, loadConversions, type Conversion, type Period } from './conversions';
-import { conversionWeights, creditMarkov } from './weights';
+import { ensureAttribution } from '../attribution/materialise';
+import { CLASSIC_MODELS } from '../attribution/models';
+import { currencyConverter } from '../attribution/currency';
+import { dayInt } from '../attribution/tuples';
+import { creditFromConversions } from './scan';
 
-const DAY_MS = 86_400_000;
 const UNATTRIBUTED = '\u0000unattributed';
 
-interface Acc {
-  dims: Partial<Dims>;
-  unattributed: boolean;
-  m: BaseMetrics;
-}
+export class Rows {
+  private readonly map = new Map<string, { dims: Partial<Dims>; unattributed: boolean; m: BaseMetrics }>();
+  constructor(
+    private readonly groupBy: Dimension[],
+    private readonly q: ReportQuery,
+  ) {}
 
-class Rows {
-  private readonly map = new Map<string, Acc>();
-  constructor(private readonly groupBy: Dimension[]) {}
-
-  key(d: Partial<Dims>): string {
-    return this.groupBy.map((g) => d[g] ?? '\u0001').join('\u0002');
-  }
-
-  get(d: Partial<Dims> | null): BaseMetrics {
-    const k = d === null ? UNATTRIBUTED : this.key(d);
+  /** Metrics accumulator of the row these dims fall into, or null when a dimension filter drops them. */
+  get(d: Partial<Dims> | null): BaseMetrics | null {
+    if (!matchesDimFilter(this.q, d)) return null;
+    const k = d === null ? UNATTRIBUTED : this.groupBy.map((g) => d[g] ?? '\u0001').join('\u0002');
     let acc = this.map.get(k);
     if (!acc) {
       const dims: Partial<Dims> = {};
@@ -40,14 +38,16 @@ class Rows {
 
   toRows(): ReportRow[] {
     const out = [...this.map.values()].map((a) => ({ ...a.dims, unattributed: a.unattributed, ...withRatios(a.m) }) as ReportRow);
-    return out.sort((a, b) => Number(a.unattributed) - Number(b.unattributed) || b.leads - a.leads || b.revenue - a.revenue || b.calls - a.calls);
+    return out.sort(
+      (a, b) => Number(a.unattributed) - Number(b.unattributed) || b.leads - a.leads || b.revenue - a.revenue || b.calls - a.calls || b.cost - a.cost,
+    );
   }
 }
 
 function matchesDimFilter(q: ReportQuery, d: Partial<Dims> | null): boolean {
   const f = q.filters.dimensions;
   if (!f) return true;
-  for (const [dim, values] of Object.entries(f) as [Dimension, (string | null)[]][]) {
+  for (const [dim, values] of Object.entries(f) as [Dimension, (string | null)[] | undefined][]) {
     if (!values || values.length === 0) continue;
     if (d === null) return false;
     if (!values.includes(d[dim] ?? null)) return false;
@@ -55,39 +55,41 @@ function matchesDimFilter(q: ReportQuery, d: Partial<Dims> | null): boolean {
   return true;
 }
 
-function countTracking(db: Db, q: ReportQuery, p: Period, norm: Normaliser, rows: Rows): void {
-  const sites = q.filters.calltouchSites?.length ? ` AND site_id IN (${q.filters.calltouchSites.map(Number).join(',')})` : '';
-  const calls = db
-    .prepare(
-      `SELECT source, medium, campaign, content, term, count(*) AS n, sum(uniq_target_call) AS ut
-         FROM ct_call WHERE at >= ? AND at < ?${sites} GROUP BY source, medium, campaign, content, term`,
-    )
-    .all(p.start, p.end) as (Record<Dimension, string | null> & { n: number; ut: number })[];
-  for (const c of calls) {
-    const d = norm.dims(c);
-    if (!matchesDimFilter(q, d)) continue;
-    const m = rows.get(d);
-    m.calls += c.n;
-    m.uniqueTargetCalls += c.ut;
+export type TupleMap = Map<number, Dims>;
+
+export function loadTuples(db: Db): TupleMap {
+  const m: TupleMap = new Map();
+  for (const r of db.prepare('SELECT id, source, medium, campaign, content, term FROM dim_tuple').all() as (Dims & { id: number })[]) {
+    m.set(r.id, { source: r.source, medium: r.medium, campaign: r.campaign, content: r.content, term: r.term });
   }
-  const reqs = db
+  return m;
+}
+
+const dimsOf = (tuples: TupleMap, id: number): Dims | null => (id === 0 ? null : (tuples.get(id) ?? null));
+
+function sitesSql(q: ReportQuery): string {
+  return q.filters.calltouchSites?.length ? ` AND site_id IN (${q.filters.calltouchSites.map(Number).join(',')})` : '';
+}
+
+function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: TupleMap, rows: Rows): void {
+  const list = db
     .prepare(
-      `SELECT source, medium, campaign, content, term, count(*) AS n, sum(uniq_target_request) AS ut
-         FROM ct_request WHERE at >= ? AND at < ?${sites} GROUP BY source, medium, campaign, content, term`,
+      `SELECT tuple_id, sum(calls) AS calls, sum(ut_calls) AS utc, sum(requests) AS requests, sum(ut_requests) AS utr
+         FROM rollup_tracking WHERE day BETWEEN ? AND ?${sitesSql(q)} GROUP BY tuple_id`,
     )
-    .all(p.start, p.end) as (Record<Dimension, string | null> & { n: number; ut: number })[];
-  for (const r of reqs) {
-    const d = norm.dims(r);
-    if (!matchesDimFilter(q, d)) continue;
-    const m = rows.get(d);
-    m.requests += r.n;
-    m.uniqueTargetRequests += r.ut;
+    .all(a, b) as { tuple_id: number; calls: number; utc: number; requests: number; utr: number }[];
+  for (const r of list) {
+    const m = rows.get(dimsOf(tuples, r.tuple_id) ?? { source: null, medium: null, campaign: null, content: null, term: null });
+    if (!m) continue;
+    m.calls += r.calls;
+    m.uniqueTargetCalls += r.utc;
+    m.requests += r.requests;
+    m.uniqueTargetRequests += r.utr;
   }
 }
 
-type Convert = (amount: string | null, currency: string | null) => number;
-
-function addCosts(db: Db, q: ReportQuery, from: string, to: string, norm: Normaliser, rows: Rows, convert: Convert): void {
+function addCosts(db: Db, from: string, to: string, norm: Normaliser, rows: Rows, ws: Workspace): void {
+  const convert = currencyConverter(db, ws.settings.currency);
   const costs = db
     .prepare(
       `SELECT source, medium, campaign, content, term, currency, sum(amount) AS amount
@@ -95,54 +97,45 @@ function addCosts(db: Db, q: ReportQuery, from: string, to: string, norm: Normal
     )
     .all(from, to) as (Record<Dimension, string> & { amount: number; currency: string })[];
   for (const c of costs) {
-    const d = norm.dims(c);
-    if (!matchesDimFilter(q, d)) continue;
-    rows.get(d).cost += convert(String(c.amount), c.currency);
+    const m = rows.get(norm.dims(c));
+    if (m) m.cost += convert(String(c.amount), c.currency);
   }
 }
 
-function creditConversion(c: Conversion, weights: { dims: Dims; w: number }[] | null, q: ReportQuery, rows: Rows): void {
-  const targets = weights ?? [{ dims: null, w: 1 }];
-  for (const { dims, w } of targets) {
-    if (!matchesDimFilter(q, dims)) continue;
-    const m = rows.get(dims);
-    if (c.kind === 'lead') {
-      if (c.countsAsCreated) m.leads += w;
-    } else {
-      if (c.countsAsCreated) m.deals += w;
-      if (c.countsAsWon) {
-        m.wonDeals += w;
-        m.revenue += w * c.revenue;
-      }
-    }
+function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: number, tuples: TupleMap, rows: Rows): void {
+  const table = q.basis === 'cohort' ? 'rollup_cohort' : 'rollup';
+  const list = db
+    .prepare(
+      `SELECT tuple_id, sum(leads) AS leads, sum(deals) AS deals, sum(won) AS won, sum(revenue) AS revenue
+         FROM ${table} WHERE model = ? AND day BETWEEN ? AND ? GROUP BY tuple_id`,
+    )
+    .all(CLASSIC_MODELS.indexOf(model as (typeof CLASSIC_MODELS)[number]), a, b) as {
+    tuple_id: number;
+    leads: number;
+    deals: number;
+    won: number;
+    revenue: number;
+  }[];
+  for (const r of list) {
+    const m = rows.get(dimsOf(tuples, r.tuple_id));
+    if (!m) continue;
+    m.leads += r.leads;
+    m.deals += r.deals;
+    m.wonDeals += r.won;
+    m.revenue += r.revenue;
   }
 }
 
-function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string): { rows: ReportRow[]; totals: ReportResult['totals'] } {
-  const s = ws.settings;
-  const norm = makeNormaliser(s.normalisation);
-  const { start, end } = periodRange(from, to, s.timeZone);
-  const period = { start, end };
-  const rows = new Rows(q.groupBy);
-  const convert = currencyConverter(ws.db, s.currency);
-  const conversions = loadConversions(ws.db, {
-    q: { ...q, from, to },
-    period,
-    lookbackMs: s.lookbackDays * DAY_MS,
-    norm,
-    toReportCurrency: convert,
-  });
-  if (model === 'markov') {
-    creditMarkov(ws.db, conversions, q.groupBy, period, norm, (dims, patch) => {
-      if (!matchesDimFilter(q, dims)) return;
-      const m = rows.get(dims);
-      for (const [k, v] of Object.entries(patch) as [keyof BaseMetrics, number][]) m[k] += v;
-    });
-  } else {
-    for (const c of conversions) creditConversion(c, conversionWeights(c, model), q, rows);
-  }
-  countTracking(ws.db, q, period, norm, rows);
-  addCosts(ws.db, q, from, to, norm, rows, convert);
+function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap) {
+  const norm = makeNormaliser(ws.settings.normalisation);
+  const rows = new Rows(q.groupBy, q);
+  const a = dayInt(from);
+  const b = dayInt(to);
+  const filtered = Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
+  if (model !== 'markov' && !filtered) addRollups(ws.db, q, model, a, b, tuples, rows);
+  else creditFromConversions(ws, q, model, from, to, tuples, rows);
+  addTracking(ws.db, q, a, b, tuples, rows);
+  addCosts(ws.db, from, to, norm, rows, ws);
   const list = rows.toRows();
   const totals = emptyBaseMetrics();
   for (const r of list) for (const k of Object.keys(totals) as (keyof BaseMetrics)[]) totals[k] += r[k];
@@ -150,8 +143,10 @@ function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to
 }
 
 export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
+  ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
-  const main = runPeriod(ws, q, model, q.from, q.to);
+  const tuples = loadTuples(ws.db);
+  const main = runPeriod(ws, q, model, q.from, q.to, tuples);
   const result: ReportResult = {
     workspace: ws.meta.name,
     from: q.from,
@@ -166,7 +161,7 @@ export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
   };
   if (q.compare) {
     const cp = comparePeriod(q.from, q.to, q.compare);
-    const c = runPeriod(ws, q, model, cp.from, cp.to);
+    const c = runPeriod(ws, q, model, cp.from, cp.to, tuples);
     result.compare = { from: cp.from, to: cp.to, rows: c.rows, totals: c.totals };
   }
   return result;

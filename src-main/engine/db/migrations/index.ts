@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './0001-initial';
+import { updateToSchemaVersion2 } from './0002-attribution';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   up: (db: Database.Database) => void;
 }
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: 'initial', up: updateToSchemaVersion1 }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: 'initial', up: updateToSchemaVersion1 },
+  { version: 2, name: 'attribution', up: updateToSchemaVersion2 },
+];

@@ -1,0 +1,212 @@
+// Loads conversions (leads, deals) from the raw tables with the touches that belong to them
+// (REPORTS.md "Touches"): calls/requests matched by phone/e-mail, the record's own crm_utm (and a
+// deal's lead's), and the crm_source fallback when nothing else is there.
+import type { UnattributedReason } from '@shared/metrics';
+import type { Normaliser } from '@shared/normalise';
+import type { Db } from '../db/open';
+import { DEFAULT_TOLERANCE_MS, eligibleTouches, type ExcludedTouch, type Touch } from './touches';
+
+export type ConvKind = 'lead' | 'deal';
+
+export interface ConvInput {
+  kind: ConvKind;
+  id: number;
+  at: number;
+  wonAt: number | null;
+  /** deals: revenue in the report currency */
+  revenue: number;
+  category: number | null;
+  assigned: number | null;
+  /** lead creation time for a deal with a synced lead; else its own time */
+  cohortAt: number;
+  /** eligible touches, in canonical order (empty → unattributed) */
+  touches: Touch[];
+  excluded: ExcludedTouch[];
+  reason: UnattributedReason | null;
+}
+
+export interface InputContext {
+  norm: Normaliser;
+  lookbackMs: number;
+  toReportCurrency: (amount: string | null, currency: string | null) => number;
+}
+
+interface BaseRow {
+  id: number;
+  created_at: number;
+  won_at: number | null;
+  lead_id: number | null;
+  lead_created_at: number | null;
+  opportunity: string | null;
+  currency_id: string | null;
+  category_id: number | null;
+  assigned_by_id: number | null;
+  source_id: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  utm_content: string | null;
+  utm_term: string | null;
+  lead_utm_source: string | null;
+  lead_utm_medium: string | null;
+  lead_utm_campaign: string | null;
+  lead_utm_content: string | null;
+  lead_utm_term: string | null;
+  has_ident: number;
+}
+
+interface MatchRow {
+  conv: number;
+  kind: 'call' | 'request';
+  id: number;
+  at: number;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+}
+
+const MATCH = (values: string) => `WITH v AS (${values})
+  SELECT v.conv, 'call' AS kind, c.id, c.at, c.source, c.medium, c.campaign, c.content, c.term
+    FROM v JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' JOIN ct_call c ON c.id = ci.owner_id
+  UNION ALL
+  SELECT v.conv, 'request', r.id, r.at, r.source, r.medium, r.campaign, r.content, r.term
+    FROM v JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' JOIN ct_request r ON r.id = ri.owner_id`;
+
+const SQL = {
+  lead: {
+    base: `SELECT x.id, x.created_at, NULL AS won_at, NULL AS lead_id, x.created_at AS lead_created_at, x.opportunity, x.currency_id,
+                  NULL AS category_id, x.assigned_by_id, x.source_id, x.utm_source, x.utm_medium, x.utm_campaign, x.utm_content, x.utm_term,
+                  NULL AS lead_utm_source, NULL AS lead_utm_medium, NULL AS lead_utm_campaign, NULL AS lead_utm_content, NULL AS lead_utm_term,
+                  EXISTS (SELECT 1 FROM ident WHERE owner = 'lead' AND owner_id = x.id) AS has_ident
+             FROM b24_lead x WHERE x.deleted = 0 AND x.id BETWEEN @lo AND @hi`,
+    match: MATCH(`SELECT l.id AS conv, i.value FROM b24_lead l JOIN ident i ON i.owner = 'lead' AND i.owner_id = l.id
+                   WHERE l.deleted = 0 AND l.id BETWEEN @lo AND @hi`),
+  },
+  deal: {
+    base: `SELECT x.id, x.created_at, x.won_at, x.lead_id, l.created_at AS lead_created_at, x.opportunity, x.currency_id,
+                  x.category_id, x.assigned_by_id, x.source_id, x.utm_source, x.utm_medium, x.utm_campaign, x.utm_content, x.utm_term,
+                  l.utm_source AS lead_utm_source, l.utm_medium AS lead_utm_medium, l.utm_campaign AS lead_utm_campaign,
+                  l.utm_content AS lead_utm_content, l.utm_term AS lead_utm_term,
+                  (EXISTS (SELECT 1 FROM ident WHERE owner = 'lead' AND owner_id = x.lead_id)
+                   OR EXISTS (SELECT 1 FROM b24_deal_contact dc JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
+                               WHERE dc.deal_id = x.id)) AS has_ident
+             FROM b24_deal x LEFT JOIN b24_lead l ON l.id = x.lead_id AND l.deleted = 0
+            WHERE x.deleted = 0 AND x.id BETWEEN @lo AND @hi`,
+    match: MATCH(`SELECT d.id AS conv, i.value FROM b24_deal d JOIN ident i ON i.owner = 'lead' AND i.owner_id = d.lead_id
+                   WHERE d.deleted = 0 AND d.id BETWEEN @lo AND @hi
+                  UNION
+                  SELECT dc.deal_id, i.value FROM b24_deal_contact dc JOIN b24_deal d ON d.id = dc.deal_id
+                    JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
+                   WHERE d.deleted = 0 AND dc.deal_id BETWEEN @lo AND @hi`),
+  },
+} as const;
+
+export class InputLoader {
+  private readonly sourceNames: Map<string, string>;
+  private readonly stmts = new Map<string, ReturnType<Db['prepare']>>();
+  /** raw dims key → normalised touch dims (cache: the same tuples repeat millions of times) */
+  private readonly dimCache = new Map<string, Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ctx: InputContext,
+  ) {
+    this.sourceNames = new Map(
+      (db.prepare("SELECT status_id, name FROM b24_status WHERE entity_id = 'SOURCE'").all() as { status_id: string; name: string }[]).map(
+        (r) => [r.status_id, r.name] as const,
+      ),
+    );
+  }
+
+  private stmt(sql: string) {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  private dims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null) {
+    const key = `${source}\u0001${medium}\u0001${campaign}\u0001${content}\u0001${term}`;
+    let d = this.dimCache.get(key);
+    if (!d) {
+      const n = this.ctx.norm.dims({ source, medium, campaign, content, term });
+      d = { ...n, direct: this.ctx.norm.isDirect(n) };
+      this.dimCache.set(key, d);
+    }
+    return d;
+  }
+
+  /** Conversions of one kind with ids in [lo, hi]. */
+  load(kind: ConvKind, lo: number, hi: number): ConvInput[] {
+    const q = SQL[kind];
+    const base = this.stmt(q.base).all({ lo, hi }) as BaseRow[];
+    if (base.length === 0) return [];
+    const matches = new Map<number, MatchRow[]>();
+    for (const m of this.stmt(q.match).all({ lo, hi }) as MatchRow[]) {
+      let a = matches.get(m.conv);
+      if (!a) matches.set(m.conv, (a = []));
+      a.push(m);
+    }
+    return base.map((r) => this.build(kind, r, matches.get(r.id) ?? []));
+  }
+
+  /** Conversions of one kind for a list of ids (chunked by id ranges of the sorted list). */
+  loadIds(kind: ConvKind, ids: number[]): ConvInput[] {
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    const wanted = new Set(sorted);
+    const out: ConvInput[] = [];
+    for (let i = 0; i < sorted.length; ) {
+      // take a run of ids whose span is small, so the range query stays cheap
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1]! - sorted[i]! < 2000 && j - i < 500) j++;
+      for (const c of this.load(kind, sorted[i]!, sorted[j]!)) if (wanted.has(c.id)) out.push(c);
+      i = j + 1;
+    }
+    return out;
+  }
+
+  private build(kind: ConvKind, r: BaseRow, matched: MatchRow[]): ConvInput {
+    const all: Touch[] = [];
+    const seen = new Set<string>();
+    for (const t of matched) {
+      const key = `${t.kind}:${t.id}`;
+      if (seen.has(key)) continue; // reached through the lead and a contact: counts once
+      seen.add(key);
+      all.push({ id: t.id, at: t.at, kind: t.kind, ...this.dims(t.source, t.medium, t.campaign, t.content, t.term) });
+    }
+    let hasUtm = false;
+    const utm = (id: number, at: number, s: string | null, m: string | null, c: string | null, co: string | null, te: string | null) => {
+      if (!s || s.trim() === '') return;
+      hasUtm = true;
+      all.push({ id, at, kind: 'crm_utm', ...this.dims(s, m, c, co, te) });
+    };
+    utm(r.id, r.created_at, r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term);
+    if (kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null) {
+      utm(r.lead_id, r.lead_created_at, r.lead_utm_source, r.lead_utm_medium, r.lead_utm_campaign, r.lead_utm_content, r.lead_utm_term);
+    }
+    const el = eligibleTouches(all, r.created_at, this.ctx.lookbackMs, DEFAULT_TOLERANCE_MS);
+    let touches = el.touches;
+    let reason: UnattributedReason | null = null;
+    if (touches.length === 0 && r.source_id) {
+      const name = this.sourceNames.get(r.source_id) ?? r.source_id;
+      touches = [{ id: r.id, at: r.created_at, kind: 'crm_source', ...this.dims(name, '(crm)', null, null, null) }];
+    }
+    if (touches.length === 0) {
+      reason = r.has_ident === 0 && !hasUtm ? 'no_contact' : el.excluded.length > 0 ? 'outside_window' : 'no_match';
+    }
+    return {
+      kind,
+      id: r.id,
+      at: r.created_at,
+      wonAt: r.won_at,
+      revenue: kind === 'deal' ? this.ctx.toReportCurrency(r.opportunity, r.currency_id) : 0,
+      category: r.category_id,
+      assigned: r.assigned_by_id,
+      cohortAt: r.lead_created_at ?? r.created_at,
+      touches,
+      excluded: el.excluded,
+      reason,
+    };
+  }
+}

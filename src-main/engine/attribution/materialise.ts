@@ -1,0 +1,309 @@
+// Materialised attribution: conversions with their ordered touches (conv), daily rollups of
+// weights per (model, day, tuple) by event day and by cohort day, and tracking counts per day.
+// Full recompute when the rules change; otherwise only conversions whose inputs changed
+// (the dirty_* tables are filled by triggers, see migration 0002).
+import { createHash } from 'node:crypto';
+import type { Settings } from '@shared/contract';
+import { makeNormaliser } from '@shared/normalise';
+import type { Db } from '../db/open';
+import { currencyConverter } from './currency';
+import { InputLoader, type ConvInput, type ConvKind } from './inputs';
+import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from './models';
+import { DayCalendar, TupleDict } from './tuples';
+import { rebuildTracking } from './tracking';
+
+const DAY_MS = 86_400_000;
+const CHUNK = 20_000;
+const KIND_CODE: Record<ConvKind, number> = { lead: 1, deal: 2 };
+const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal' };
+
+/** Indices into a rollup accumulator row. */
+const LEADS = 0;
+const DEALS = 1;
+const WON = 2;
+const REVENUE = 3;
+const WIDTH = 6;
+
+export function rulesHash(s: Settings): string {
+  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, v: 1 };
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
+}
+
+/** (tupleId, at, direct) in canonical order */
+export type StoredTouch = [number, number, 0 | 1];
+
+interface ConvRow {
+  kind: number;
+  ref_id: number;
+  at: number;
+  day: number;
+  won_day: number | null;
+  cohort_day: number;
+  revenue: number;
+  touches: string;
+}
+
+class Rollups {
+  readonly event = new Map<number, Float64Array>();
+  readonly cohort = new Map<number, Float64Array>();
+
+  private static key(model: number, day: number, tuple: number): number {
+    return (model * 100_000_000 + day) * 1_048_576 + tuple;
+  }
+
+  static unkey(k: number): [number, number, number] {
+    const tuple = k % 1_048_576;
+    const md = (k - tuple) / 1_048_576;
+    const day = md % 100_000_000;
+    return [(md - day) / 100_000_000, day, tuple];
+  }
+
+  private row(map: Map<number, Float64Array>, model: number, day: number, tuple: number): Float64Array {
+    const k = Rollups.key(model, day, tuple);
+    let r = map.get(k);
+    if (!r) map.set(k, (r = new Float64Array(WIDTH)));
+    return r;
+  }
+
+  /** Adds (sign = 1) or removes (sign = −1) one conversion's contributions for every model. */
+  apply(c: ConvRow, stored: StoredTouch[], sign: 1 | -1): void {
+    const isDeal = c.kind === 2;
+    const perModel = weightsPerModel(stored, c.at);
+    for (let m = 0; m < CLASSIC_MODELS.length; m++) {
+      for (const [tuple, w0] of perModel[m]!) {
+        const w = sign * w0;
+        const ev = this.row(this.event, m, c.day, tuple);
+        const co = this.row(this.cohort, m, c.cohort_day, tuple);
+        if (!isDeal) {
+          ev[LEADS]! += w;
+          co[LEADS]! += w;
+          continue;
+        }
+        ev[DEALS]! += w;
+        co[DEALS]! += w;
+        if (c.won_day !== null) {
+          const won = this.row(this.event, m, c.won_day, tuple);
+          won[WON]! += w;
+          won[REVENUE]! += w * c.revenue;
+          co[WON]! += w;
+          co[REVENUE]! += w * c.revenue;
+        }
+      }
+    }
+  }
+}
+
+/** Weights per model as [tupleId, weight] pairs; tuple 0 = unattributed. */
+function weightsPerModel(stored: StoredTouch[], at: number): [number, number][][] {
+  if (stored.length === 0) return CLASSIC_MODELS.map(() => [[0, 1]]);
+  if (stored.length === 1) return CLASSIC_MODELS.map(() => [[stored[0]![0], 1]]);
+  const touches = asTouches(stored);
+  return CLASSIC_MODELS.map((model) => {
+    const w = weightsFor(model, touches, at);
+    const out: [number, number][] = [];
+    w.forEach((x, i) => {
+      if (x > 0) out.push([stored[i]![0], x]);
+    });
+    return out;
+  });
+}
+
+/** One model's weights of a stored conversion as [tupleId, weight]; tuple 0 = unattributed. */
+export function storedWeights(model: ClassicModel, stored: StoredTouch[], at: number): [number, number][] {
+  if (stored.length === 0) return [[0, 1]];
+  if (stored.length === 1) return [[stored[0]![0], 1]];
+  const w = weightsFor(model, asTouches(stored), at);
+  const out: [number, number][] = [];
+  w.forEach((x, i) => {
+    if (x > 0) out.push([stored[i]![0], x]);
+  });
+  return out;
+}
+
+function asTouches(stored: StoredTouch[]): Touch[] {
+  return stored.map(([, t, d], i) => ({
+    id: i,
+    at: t,
+    kind: 'call',
+    source: null,
+    medium: null,
+    campaign: null,
+    content: null,
+    term: null,
+    direct: d === 1,
+  }));
+}
+
+export interface RecomputeStats {
+  full: boolean;
+  conversions: number;
+  ms: number;
+}
+
+export class Materialiser {
+  private readonly tuples: TupleDict;
+  private readonly cal: DayCalendar;
+  private readonly loader: InputLoader;
+
+  constructor(
+    private readonly db: Db,
+    private readonly settings: Settings,
+  ) {
+    const norm = makeNormaliser(settings.normalisation);
+    this.tuples = new TupleDict(db, norm);
+    this.cal = new DayCalendar(settings.timeZone);
+    this.loader = new InputLoader(db, {
+      norm,
+      lookbackMs: settings.lookbackDays * DAY_MS,
+      toReportCurrency: currencyConverter(db, settings.currency),
+    });
+  }
+
+  private toRow(c: ConvInput): { row: ConvRow & { category: number | null; assigned: number | null; reason: string | null }; stored: StoredTouch[] } {
+    const stored: StoredTouch[] = c.touches.map((t) => [this.tuples.idOf(t), t.at, t.direct ? 1 : 0]);
+    return {
+      stored,
+      row: {
+        kind: KIND_CODE[c.kind],
+        ref_id: c.id,
+        at: c.at,
+        day: this.cal.day(c.at),
+        won_day: c.wonAt === null ? null : this.cal.day(c.wonAt),
+        cohort_day: this.cal.day(c.cohortAt),
+        revenue: c.revenue,
+        category: c.category,
+        assigned: c.assigned,
+        reason: c.reason,
+        touches: JSON.stringify(stored),
+      },
+    };
+  }
+
+  private insertConv(row: ReturnType<Materialiser['toRow']>['row']): void {
+    this.db
+      .prepare(
+        `INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches)
+         VALUES (@kind, @ref_id, @at, @day, @won_day, @cohort_day, @revenue, @category, @assigned, @reason, @touches)
+         ON CONFLICT (kind, ref_id) DO UPDATE SET at = excluded.at, day = excluded.day, won_day = excluded.won_day,
+           cohort_day = excluded.cohort_day, revenue = excluded.revenue, category = excluded.category,
+           assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches`,
+      )
+      .run(row);
+  }
+
+  /** Recomputes everything (rules changed, first run, or on demand). */
+  full(onProgress?: (done: number, total: number) => void): RecomputeStats {
+    const t0 = performance.now();
+    const db = this.db;
+    db.transaction(() => {
+      db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple;');
+    })();
+    this.tuples.reset();
+    const acc = new Rollups();
+    let done = 0;
+    const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) AS n').get() as { n: number }).n;
+    for (const kind of ['lead', 'deal'] as const) {
+      const table = kind === 'lead' ? 'b24_lead' : 'b24_deal';
+      const range = db.prepare(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
+      if (range.lo === null || range.hi === null) continue;
+      for (let lo = range.lo; lo <= range.hi; lo += CHUNK) {
+        const inputs = this.loader.load(kind, lo, lo + CHUNK - 1);
+        db.transaction(() => {
+          for (const c of inputs) {
+            const { row, stored } = this.toRow(c);
+            this.insertConv(row);
+            acc.apply(row, stored, 1);
+          }
+        })();
+        done += inputs.length;
+        onProgress?.(done, total);
+      }
+    }
+    db.transaction(() => {
+      this.writeRollups(acc, 'replace');
+      rebuildTracking(db, this.tuples, this.cal, null);
+      db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
+      db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
+        rulesHash(this.settings),
+      );
+    })();
+    return { full: true, conversions: done, ms: performance.now() - t0 };
+  }
+
+  /** Recomputes only conversions whose inputs changed since the last run. */
+  incremental(): RecomputeStats {
+    const t0 = performance.now();
+    const db = this.db;
+    const targets = db
+      .prepare(
+        `SELECT kind, ref_id FROM dirty_conv
+         UNION SELECT 1, i.owner_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead'
+         UNION SELECT 2, d.id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead' JOIN b24_deal d ON d.lead_id = i.owner_id
+         UNION SELECT 2, dc.deal_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'contact'
+               JOIN b24_deal_contact dc ON dc.contact_id = i.owner_id`,
+      )
+      .all() as { kind: number; ref_id: number }[];
+    const slots = (db.prepare('SELECT slot FROM dirty_slot').all() as { slot: number }[]).map((r) => r.slot);
+    const acc = new Rollups();
+    const getOld = db.prepare('SELECT kind, ref_id, at, day, won_day, cohort_day, revenue, touches FROM conv WHERE kind = ? AND ref_id = ?');
+    const delOld = db.prepare('DELETE FROM conv WHERE kind = ? AND ref_id = ?');
+    db.transaction(() => {
+      for (const kindCode of [1, 2]) {
+        const kind = CODE_KIND[kindCode]!;
+        const ids = targets.filter((t) => t.kind === kindCode).map((t) => t.ref_id);
+        if (ids.length === 0) continue;
+        const fresh = new Map(this.loader.loadIds(kind, ids).map((c) => [c.id, c]));
+        for (const id of new Set(ids)) {
+          const old = getOld.get(kindCode, id) as ConvRow | undefined;
+          if (old) acc.apply(old, JSON.parse(old.touches) as StoredTouch[], -1);
+          const c = fresh.get(id);
+          if (!c) {
+            if (old) delOld.run(kindCode, id);
+            continue;
+          }
+          const { row, stored } = this.toRow(c);
+          this.insertConv(row);
+          acc.apply(row, stored, 1);
+        }
+      }
+      this.writeRollups(acc, 'add');
+      if (slots.length) rebuildTracking(db, this.tuples, this.cal, this.cal.daysOfSlots(slots));
+      db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
+    })();
+    return { full: false, conversions: new Set(targets.map((t) => `${t.kind}:${t.ref_id}`)).size, ms: performance.now() - t0 };
+  }
+
+  private writeRollups(acc: Rollups, mode: 'replace' | 'add'): void {
+    for (const [table, map] of [
+      ['rollup', acc.event],
+      ['rollup_cohort', acc.cohort],
+    ] as const) {
+      const up = this.db.prepare(
+        `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (model, day, tuple_id) DO UPDATE SET leads = leads + excluded.leads, deals = deals + excluded.deals,
+           won = won + excluded.won, revenue = revenue + excluded.revenue`,
+      );
+      const prune = this.db.prepare(
+        `DELETE FROM ${table} WHERE model = ? AND day = ? AND tuple_id = ?
+           AND abs(leads) < 1e-9 AND abs(deals) < 1e-9 AND abs(won) < 1e-9 AND abs(revenue) < 1e-6`,
+      );
+      for (const [k, v] of map) {
+        const [m, day, tuple] = Rollups.unkey(k);
+        if (mode === 'replace' && v.every((x) => Math.abs(x) < 1e-12)) continue;
+        up.run(m, day, tuple, v[LEADS], v[DEALS], v[WON], v[REVENUE]);
+        if (mode === 'add') prune.run(m, day, tuple);
+      }
+    }
+  }
+}
+
+/** Brings the materialised attribution up to date: full when the rules changed, else incremental. */
+export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+  const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
+  const m = new Materialiser(db, settings);
+  if (stored?.value !== rulesHash(settings)) return m.full(onProgress);
+  const dirty = db.prepare('SELECT EXISTS (SELECT 1 FROM dirty_conv) OR EXISTS (SELECT 1 FROM dirty_value) OR EXISTS (SELECT 1 FROM dirty_slot) AS d').get() as {
+    d: number;
+  };
+  return dirty.d ? m.incremental() : null;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { MODELS } from '../../src-shared/metrics';
+import { Materialiser, ensureAttribution } from '../../src-main/engine/attribution/materialise';
+import { DAY, Fixture, msk } from './fixture';
+
+function snapshotReports(f: Fixture) {
+  return MODELS.filter((m) => m !== 'markov').flatMap((model) =>
+    (['event', 'cohort'] as const).map((basis) => f.report({ from: '2026-01-01', to: '2026-06-30', model, basis, groupBy: ['source', 'campaign'] })),
+  );
+}
+
+function seed(f: Fixture, n: number, offset = 0) {
+  for (let i = 0; i < n; i++) {
+    const id = offset + i + 1;
+    const phone = `+7925${String(2000000 + id).padStart(7, '0')}`;
+    const T = msk('2026-02-01') + id * 20 * 3600_000;
+    f.call(T - 3 * DAY, phone, [['yandex', 'google', 'vk'][id % 3]!, 'cpc', `c${id % 4}`]);
+    if (id % 2) f.call(T - DAY, phone, ['(direct)', '(none)']);
+    f.lead(id, T, { phone, assigned: id % 3 });
+    if (id % 3 === 0) f.deal(500 + id, T + DAY, { leadId: id, wonAt: id % 2 ? T + 5 * DAY : undefined, amount: String(100 * id), category: id % 2, assigned: id % 3 });
+  }
+}
+
+describe('materialised attribution', () => {
+  it('incremental recompute after new and changed inputs equals a full recompute', () => {
+    const f = new Fixture();
+    seed(f, 30);
+    f.report({ from: '2026-01-01', to: '2026-01-31' }); // first run: full
+    // changes: new leads and calls, a new touch for an existing lead's phone, a deal won, a lead deleted
+    seed(f, 10, 100);
+    f.call(msk('2026-02-01') + 5 * 20 * 3600_000 - 2 * DAY, `+7925${String(2000005).padStart(7, '0')}`, ['telegram', 'social']);
+    f.ws.db.prepare('UPDATE b24_deal SET won_at = ?, stage_semantic = ? WHERE id = ?').run(msk('2026-03-20'), 'S', 506);
+    f.ws.db.prepare('UPDATE b24_lead SET deleted = 1 WHERE id = 7').run();
+    const stats = ensureAttribution(f.ws.db, f.ws.settings);
+    expect(stats?.full).toBe(false);
+    expect(stats?.conversions).toBeGreaterThan(10);
+    const incremental = snapshotReports(f);
+    new Materialiser(f.ws.db, f.ws.settings).full();
+    const full = snapshotReports(f);
+    expect(incremental.length).toBe(full.length);
+    incremental.forEach((r, i) => {
+      expect(r.totals.leads).toBeCloseTo(full[i]!.totals.leads, 9);
+      expect(r.rows.length).toBe(full[i]!.rows.length);
+      const key = (x: { source?: string | null; campaign?: string | null; unattributed: boolean }) => `${x.source}|${x.campaign}|${x.unattributed}`;
+      const byKey = new Map(full[i]!.rows.map((x) => [key(x), x]));
+      r.rows.forEach((row) => {
+        const other = byKey.get(key(row))!;
+        expect(other).toBeDefined();
+        for (const k of ['leads', 'deals', 'wonDeals', 'revenue', 'calls'] as const) expect(row[k]).toBeCloseTo(other[k], 6);
+      });
+    });
+  });
+
+  it('changing normalisation rules triggers a full recompute (aliases merge sources)', () => {
+    const f = new Fixture();
+    f.lead(1, msk('2026-03-05'), { utm: ['Yandex.ru', 'cpc'] });
+    f.lead(2, msk('2026-03-05'), { utm: ['yandex', 'cpc'] });
+    expect(f.report({ from: '2026-03-01', to: '2026-03-31' }).rows.map((r) => r.source).sort()).toEqual(['yandex', 'yandex.ru']);
+    f.ws.updateMeta({ settings: { ...f.ws.settings, normalisation: { ...f.ws.settings.normalisation, aliases: { 'yandex.ru': 'yandex' } } } });
+    const r = f.report({ from: '2026-03-01', to: '2026-03-31' });
+    expect(r.rows).toHaveLength(1);
+    expect(r.rows[0]).toMatchObject({ source: 'yandex', leads: 2 });
+  });
+
+  it('filters by responsible and pipeline read the conversion table and agree with the unfiltered totals', () => {
+    const f = new Fixture();
+    seed(f, 30);
+    const all = f.report({ from: '2026-01-01', to: '2026-06-30' });
+    const parts = [0, 1, 2].map((a) => f.report({ from: '2026-01-01', to: '2026-06-30', filters: { responsible: [a] } }));
+    expect(parts.reduce((s, p) => s + p.totals.leads, 0)).toBeCloseTo(all.totals.leads, 9);
+    expect(parts.reduce((s, p) => s + p.totals.deals, 0)).toBeCloseTo(all.totals.deals, 9);
+    const pipes = [0, 1].map((c) => f.report({ from: '2026-01-01', to: '2026-06-30', filters: { pipelines: [c] } }));
+    expect(pipes[0]!.totals.deals + pipes[1]!.totals.deals).toBeCloseTo(all.totals.deals, 9);
+    expect(pipes[0]!.totals.leads).toBe(all.totals.leads); // leads have no pipeline
+  });
+});

@@ -3,7 +3,22 @@
 import { z } from 'zod';
 import type { CallChannel, EventChannel } from './channels';
 import { BASES, DIMENSIONS, MODELS, type Dimension, type Metrics, type Model, type Basis } from './metrics';
-import { isValidTimeZone, isIsoDate } from './time';
+import { isValidTimeZone } from './time';
+import {
+  DealsQuerySchema,
+  ExplainQuerySchema,
+  ModelsQuerySchema,
+  ReportQuerySchema,
+  SeriesQuerySchema,
+  isoDate,
+  type DealsResult,
+  type Explanation,
+  type ModelsResult,
+  type ReportResult,
+  type SeriesResult,
+} from './reports-schema';
+
+export * from './reports-schema';
 
 // ---------- envelope ----------
 
@@ -31,7 +46,6 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
 // ---------- shared pieces ----------
 
-const isoDate = z.string().refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' });
 const timeZone = z.string().refine(isValidTimeZone, { message: 'Неизвестный часовой пояс' });
 const nonEmptyName = z
   .string()
@@ -98,60 +112,6 @@ export interface WorkspaceSummary {
   /** first and last dates with data in the reporting time zone (null when empty) */
   dataFrom: string | null;
   dataTo: string | null;
-}
-
-// ---------- reports ----------
-
-export const CompareSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('previous') }),
-  z.object({ kind: z.literal('weekdays'), weeks: z.union([z.literal(1), z.literal(4)]).default(1) }),
-  z.object({ kind: z.literal('year') }),
-  z.object({ kind: z.literal('custom'), from: isoDate, to: isoDate }),
-]);
-export type Compare = z.infer<typeof CompareSchema>;
-
-export const ReportFiltersSchema = z
-  .object({
-    pipelines: z.array(z.number().int()).optional(),
-    responsible: z.array(z.number().int()).optional(),
-    calltouchSites: z.array(z.number().int()).optional(),
-    dimensions: z.partialRecord(z.enum(DIMENSIONS), z.array(z.string().nullable())).optional(),
-  })
-  .default({});
-export type ReportFilters = z.infer<typeof ReportFiltersSchema>;
-
-export const ReportQuerySchema = z
-  .object({
-    from: isoDate,
-    to: isoDate,
-    groupBy: z
-      .array(z.enum(DIMENSIONS))
-      .max(5)
-      .default(['source'])
-      .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды'),
-    model: z.enum(MODELS).optional(),
-    basis: z.enum(BASES).default('event'),
-    filters: ReportFiltersSchema,
-    compare: CompareSchema.optional(),
-  })
-  .refine((q) => q.from <= q.to, { message: 'Начало периода позже конца', path: ['from'] });
-export type ReportQueryInput = z.input<typeof ReportQuerySchema>;
-export type ReportQuery = z.infer<typeof ReportQuerySchema>;
-
-export type ReportRow = Partial<Record<Dimension, string | null>> & { unattributed: boolean } & Metrics;
-
-export interface ReportResult {
-  workspace: string;
-  from: string;
-  to: string;
-  timeZone: string;
-  model: Model;
-  basis: Basis;
-  groupBy: Dimension[];
-  currency: string;
-  rows: ReportRow[];
-  totals: Metrics;
-  compare?: { from: string; to: string; rows: ReportRow[]; totals: Metrics };
 }
 
 // ---------- sync ----------
@@ -280,6 +240,10 @@ export const inputSchemas = {
   'sync:cancel': noInput,
   'sync:status': noInput,
   'reports:query': ReportQuerySchema,
+  'reports:series': SeriesQuerySchema,
+  'reports:models': ModelsQuerySchema,
+  'reports:deals': DealsQuerySchema,
+  'reports:explain': ExplainQuerySchema,
   'costs:import': CostImportSchema,
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
@@ -302,6 +266,10 @@ export interface Outputs {
   'sync:cancel': { cancelled: boolean };
   'sync:status': SyncStatus;
   'reports:query': ReportResult;
+  'reports:series': SeriesResult;
+  'reports:models': ModelsResult;
+  'reports:deals': DealsResult;
+  'reports:explain': Explanation;
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
   'costs:delete': { deleted: number };

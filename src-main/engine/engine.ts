@@ -19,6 +19,8 @@ import type { SecretProvider } from './secrets';
 import { SyncManager, type SourceSync } from './sync/orchestrator';
 import { defaultSources } from './sync/sources';
 import { runReport } from './reports/query';
+import { runModels, runSeries } from './reports/series';
+import { explain, listDeals } from './reports/drill';
 import { loadDemo } from './demo';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
@@ -214,6 +216,10 @@ export class Engine {
     'sync:cancel': () => ({ cancelled: this.sync.cancel() }),
     'sync:status': () => this.sync.status(this.workspace),
     'reports:query': (q) => runReport(this.workspace, q),
+    'reports:series': (q) => runSeries(this.workspace, q),
+    'reports:models': (q) => runModels(this.workspace, q),
+    'reports:deals': (q) => listDeals(this.workspace, q),
+    'reports:explain': (q) => explain(this.workspace, q.kind, q.id),
     'costs:import': (input) =>
       importCosts(this.workspace.db, {
         fileName: input.fileName,

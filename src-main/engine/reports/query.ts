@@ -3,7 +3,7 @@
 // the per-conversion table instead, since rollups are not keyed by them.
 import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
-import { makeNormaliser, type Dims, type Normaliser } from '@shared/normalise';
+import { makeNormaliser, type Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
@@ -71,15 +71,21 @@ function sitesSql(q: ReportQuery): string {
   return q.filters.calltouchSites?.length ? ` AND site_id IN (${q.filters.calltouchSites.map(Number).join(',')})` : '';
 }
 
-function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: TupleMap, rows: Rows): void {
+/** Where a metric lands: the accumulator for these dims on this day (null = filtered out). */
+export type Sink = (dims: Partial<Dims> | null, day: number) => BaseMetrics | null;
+
+const NULL_DIMS: Dims = { source: null, medium: null, campaign: null, content: null, term: null };
+
+export function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: TupleMap, sink: Sink, byDay = false): void {
+  const day = byDay ? 'day' : '0';
   const list = db
     .prepare(
-      `SELECT tuple_id, sum(calls) AS calls, sum(ut_calls) AS utc, sum(requests) AS requests, sum(ut_requests) AS utr
-         FROM rollup_tracking WHERE day BETWEEN ? AND ?${sitesSql(q)} GROUP BY tuple_id`,
+      `SELECT ${day} AS day, tuple_id, sum(calls) AS calls, sum(ut_calls) AS utc, sum(requests) AS requests, sum(ut_requests) AS utr
+         FROM rollup_tracking WHERE day BETWEEN ? AND ?${sitesSql(q)} GROUP BY ${byDay ? 'day, ' : ''}tuple_id`,
     )
-    .all(a, b) as { tuple_id: number; calls: number; utc: number; requests: number; utr: number }[];
+    .all(a, b) as { day: number; tuple_id: number; calls: number; utc: number; requests: number; utr: number }[];
   for (const r of list) {
-    const m = rows.get(dimsOf(tuples, r.tuple_id) ?? { source: null, medium: null, campaign: null, content: null, term: null });
+    const m = sink(dimsOf(tuples, r.tuple_id) ?? NULL_DIMS, r.day);
     if (!m) continue;
     m.calls += r.calls;
     m.uniqueTargetCalls += r.utc;
@@ -88,28 +94,32 @@ function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: Tuple
   }
 }
 
-function addCosts(db: Db, from: string, to: string, norm: Normaliser, rows: Rows, ws: Workspace): void {
-  const convert = currencyConverter(db, ws.settings.currency);
-  const costs = db
+export function addCosts(ws: Workspace, from: string, to: string, sink: Sink, byDay = false): void {
+  const norm = makeNormaliser(ws.settings.normalisation);
+  const convert = currencyConverter(ws.db, ws.settings.currency);
+  const day = byDay ? 'day' : "'0'";
+  const costs = ws.db
     .prepare(
-      `SELECT source, medium, campaign, content, term, currency, sum(amount) AS amount
-         FROM cost WHERE day >= ? AND day <= ? GROUP BY source, medium, campaign, content, term, currency`,
+      `SELECT ${day} AS day, source, medium, campaign, content, term, currency, sum(amount) AS amount
+         FROM cost WHERE day >= ? AND day <= ? GROUP BY ${byDay ? 'day, ' : ''}source, medium, campaign, content, term, currency`,
     )
-    .all(from, to) as (Record<Dimension, string> & { amount: number; currency: string })[];
+    .all(from, to) as (Record<Dimension, string> & { day: string; amount: number; currency: string })[];
   for (const c of costs) {
-    const m = rows.get(norm.dims(c));
+    const m = sink(norm.dims(c), byDay ? dayInt(c.day) : 0);
     if (m) m.cost += convert(String(c.amount), c.currency);
   }
 }
 
-function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: number, tuples: TupleMap, rows: Rows): void {
+export function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: number, tuples: TupleMap, sink: Sink, byDay = false): void {
   const table = q.basis === 'cohort' ? 'rollup_cohort' : 'rollup';
+  const day = byDay ? 'day' : '0';
   const list = db
     .prepare(
-      `SELECT tuple_id, sum(leads) AS leads, sum(deals) AS deals, sum(won) AS won, sum(revenue) AS revenue
-         FROM ${table} WHERE model = ? AND day BETWEEN ? AND ? GROUP BY tuple_id`,
+      `SELECT ${day} AS day, tuple_id, sum(leads) AS leads, sum(deals) AS deals, sum(won) AS won, sum(revenue) AS revenue
+         FROM ${table} WHERE model = ? AND day BETWEEN ? AND ? GROUP BY ${byDay ? 'day, ' : ''}tuple_id`,
     )
     .all(CLASSIC_MODELS.indexOf(model as (typeof CLASSIC_MODELS)[number]), a, b) as {
+    day: number;
     tuple_id: number;
     leads: number;
     deals: number;
@@ -117,7 +127,7 @@ function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: number, 
     revenue: number;
   }[];
   for (const r of list) {
-    const m = rows.get(dimsOf(tuples, r.tuple_id));
+    const m = sink(dimsOf(tuples, r.tuple_id), r.day);
     if (!m) continue;
     m.leads += r.leads;
     m.deals += r.deals;
@@ -126,16 +136,19 @@ function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: number, 
   }
 }
 
-function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap) {
-  const norm = makeNormaliser(ws.settings.normalisation);
+export function isFiltered(q: Pick<ReportQuery, 'filters'>): boolean {
+  return Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
+}
+
+export function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap) {
   const rows = new Rows(q.groupBy, q);
+  const sink: Sink = (d) => rows.get(d);
   const a = dayInt(from);
   const b = dayInt(to);
-  const filtered = Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
-  if (model !== 'markov' && !filtered) addRollups(ws.db, q, model, a, b, tuples, rows);
+  if (model !== 'markov' && !isFiltered(q)) addRollups(ws.db, q, model, a, b, tuples, sink);
   else creditFromConversions(ws, q, model, from, to, tuples, rows);
-  addTracking(ws.db, q, a, b, tuples, rows);
-  addCosts(ws.db, from, to, norm, rows, ws);
+  addTracking(ws.db, q, a, b, tuples, sink);
+  addCosts(ws, from, to, sink);
   const list = rows.toRows();
   const totals = emptyBaseMetrics();
   for (const r of list) for (const k of Object.keys(totals) as (keyof BaseMetrics)[]) totals[k] += r[k];

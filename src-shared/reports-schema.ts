@@ -1,0 +1,163 @@
+// Report inputs (zod) and outputs: the report table, time series, model comparison, deal list
+// and a conversion's explanation. Part of the contract (re-exported by contract.ts).
+import { z } from 'zod';
+import { BASES, DIMENSIONS, MODELS, METRICS, UNATTRIBUTED_REASONS, type Dimension, type Metrics, type Model, type Basis, type UnattributedReason } from './metrics';
+import { isIsoDate } from './time';
+
+export const isoDate = z.string().refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' });
+
+export const CompareSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('previous') }),
+  z.object({ kind: z.literal('weekdays'), weeks: z.union([z.literal(1), z.literal(4)]).default(1) }),
+  z.object({ kind: z.literal('year') }),
+  z.object({ kind: z.literal('custom'), from: isoDate, to: isoDate }),
+]);
+export type Compare = z.infer<typeof CompareSchema>;
+
+export const ReportFiltersSchema = z
+  .object({
+    pipelines: z.array(z.number().int()).optional(),
+    responsible: z.array(z.number().int()).optional(),
+    calltouchSites: z.array(z.number().int()).optional(),
+    dimensions: z.partialRecord(z.enum(DIMENSIONS), z.array(z.string().nullable())).optional(),
+  })
+  .default({});
+export type ReportFilters = z.infer<typeof ReportFiltersSchema>;
+
+const periodShape = {
+  from: isoDate,
+  to: isoDate,
+  model: z.enum(MODELS).optional(),
+  basis: z.enum(BASES).default('event'),
+  filters: ReportFiltersSchema,
+};
+const periodOrder = { message: 'Начало периода позже конца', path: ['from'] };
+const groupBy = z
+  .array(z.enum(DIMENSIONS))
+  .max(5)
+  .default(['source'])
+  .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды');
+
+export const ReportQuerySchema = z
+  .object({ ...periodShape, groupBy, compare: CompareSchema.optional() })
+  .refine((q) => q.from <= q.to, periodOrder);
+export type ReportQueryInput = z.input<typeof ReportQuerySchema>;
+export type ReportQuery = z.infer<typeof ReportQuerySchema>;
+
+export type ReportRow = Partial<Record<Dimension, string | null>> & { unattributed: boolean } & Metrics;
+
+export interface ReportResult {
+  workspace: string;
+  from: string;
+  to: string;
+  timeZone: string;
+  model: Model;
+  basis: Basis;
+  groupBy: Dimension[];
+  currency: string;
+  rows: ReportRow[];
+  totals: Metrics;
+  compare?: { from: string; to: string; rows: ReportRow[]; totals: Metrics };
+}
+
+export const GRAINS = ['day', 'week', 'month'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+export const SeriesQuerySchema = z
+  .object({ ...periodShape, grain: z.enum(GRAINS).default('day'), compare: CompareSchema.optional() })
+  .refine((q) => q.from <= q.to, periodOrder);
+export type SeriesQuery = z.infer<typeof SeriesQuerySchema>;
+
+export interface SeriesPoint {
+  /** first day of the bucket (clipped to the period) */
+  from: string;
+  to: string;
+  metrics: Metrics;
+}
+
+export interface SeriesResult {
+  grain: Grain;
+  model: Model;
+  points: SeriesPoint[];
+  compare?: { from: string; to: string; points: SeriesPoint[] };
+}
+
+export const ModelsQuerySchema = z
+  .object({ ...periodShape, groupBy, models: z.array(z.enum(MODELS)).min(1).max(MODELS.length).default([...MODELS]) })
+  .refine((q) => q.from <= q.to, periodOrder);
+export type ModelsQuery = z.infer<typeof ModelsQuerySchema>;
+
+export interface ModelsResult {
+  models: Model[];
+  groupBy: Dimension[];
+  rows: (Partial<Record<Dimension, string | null>> & { unattributed: boolean; byModel: Partial<Record<Model, Metrics>> })[];
+  totals: Partial<Record<Model, Metrics>>;
+}
+
+/** The row a drill-down starts from: its dimension values (null = empty), or the unattributed row. */
+export const RowKeySchema = z.object({
+  dims: z.partialRecord(z.enum(DIMENSIONS), z.string().nullable()).default({}),
+  unattributed: z.boolean().default(false),
+});
+
+export const DealsQuerySchema = z
+  .object({
+    ...periodShape,
+    row: RowKeySchema,
+    kind: z.enum(['deal', 'lead']).default('deal'),
+    sort: z.enum(['created', 'won', 'revenue', 'weight']).default('created'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .refine((q) => q.from <= q.to, periodOrder);
+export type DealsQuery = z.infer<typeof DealsQuerySchema>;
+
+export interface DealListItem {
+  kind: 'deal' | 'lead';
+  id: number;
+  title: string | null;
+  createdAt: string;
+  wonAt: string | null;
+  stage: string | null;
+  pipeline: string | null;
+  responsible: string | null;
+  revenue: number;
+  /** this conversion's weight on the row under the model */
+  weight: number;
+}
+
+export interface DealsResult {
+  total: number;
+  items: DealListItem[];
+}
+
+export const ExplainQuerySchema = z.object({ kind: z.enum(['deal', 'lead']).default('deal'), id: z.number().int().positive() });
+
+export interface ExplainedTouch {
+  kind: 'call' | 'request' | 'visit' | 'crm_utm' | 'crm_source';
+  id: number;
+  at: string;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  direct: boolean;
+  /** weight under every rule-based model */
+  weights: Partial<Record<Model, number>>;
+}
+
+export interface Explanation {
+  kind: 'deal' | 'lead';
+  id: number;
+  title: string | null;
+  at: string;
+  wonAt: string | null;
+  revenue: number;
+  lookbackDays: number;
+  touches: ExplainedTouch[];
+  excluded: (Omit<ExplainedTouch, 'weights'> & { reason: 'outside_window' | 'after_conversion' })[];
+  unattributed: UnattributedReason | null;
+}
+
+export { METRICS, UNATTRIBUTED_REASONS };

@@ -5,9 +5,10 @@ import { basename, resolve } from 'node:path';
 import { Engine } from './engine/engine';
 import { Workspace } from './engine/workspace';
 import { loadDemo } from './engine/demo';
-import { envSecrets } from './cli/env-secrets';
+import { ensureAttribution } from './engine/attribution/materialise';
+import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
 import { reportToCsv } from './engine/reports/csv';
-import { DemoSizeSchema, type CostImportResult, type ReportResult } from '@shared/contract';
+import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
 
 const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
@@ -21,6 +22,10 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
                [--format json|csv] [--out FILE]
       Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
       MODEL: last_non_direct (по умолчанию), last, first, linear, position, time_decay, markov.
+  skvoz sync   --workspace DIR [--only bitrix24|calltouch] [--full]
+      Синхронизация / sync. Секреты из окружения / secrets from the environment:
+      SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES="siteId:token[,siteId:token]",
+      SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
   skvoz costs import --workspace DIR FILE [--skip-errors]
       Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
   skvoz --help
@@ -66,7 +71,9 @@ async function cmdDemo(values: Record<string, string | boolean | undefined>): Pr
         }
       },
     });
+    const attribution = ensureAttribution(ws.db, ws.settings);
     process.stderr.write(
+      `Атрибуция: ${attribution?.conversions ?? 0} конверсий за ${((attribution?.ms ?? 0) / 1000).toFixed(1)} с\n` +
       `Готово за ${((Date.now() - t0) / 1000).toFixed(1)} с: лидов ${stats.leads}, сделок ${stats.deals}, контактов ${stats.contacts}, ` +
         `звонков ${stats.calls}, заявок ${stats.requests}, строк расходов ${stats.costRows}\n`,
     );
@@ -95,6 +102,49 @@ async function cmdReport(values: Record<string, string | boolean | undefined>): 
     if (values.out) writeFileSync(resolve(String(values.out)), text, 'utf8');
     else process.stdout.write(text);
   } finally {
+    await engine.close();
+  }
+}
+
+async function cmdSync(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
+  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
+  const only = values.only as string | undefined;
+  if (only !== undefined && only !== 'bitrix24' && only !== 'calltouch') fail('--only: bitrix24 или calltouch', '--only must be bitrix24 or calltouch');
+  let last = 0;
+  const engine = new Engine({
+    workspaceDir: dir,
+    secrets: envSecrets(),
+    overrides: {
+      calltouchBaseUrl: process.env.SKVOZ_CALLTOUCH_BASE_URL || undefined,
+      calltouchSiteIds: envCalltouchSiteIds(),
+    },
+    emit: (event, payload) => {
+      if (event !== 'sync:progress') return;
+      const p = payload as SyncProgress;
+      if (Date.now() - last < 1000) return;
+      last = Date.now();
+      const total = p.total === null ? '' : `/${p.total}`;
+      process.stderr.write(`  ${p.source} ${p.entity}: ${p.done}${total} (${Math.round(p.ratePerSec)}/с, запросов ${p.requests})\n`);
+    },
+  });
+  const stop = () => engine.sync.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const t0 = Date.now();
+    const { done } = await engine.sync.start(engine.workspace, { sources: only ? [only] : undefined, full: values.full === true });
+    const r = await done;
+    const rows = Object.entries(r.rows).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    if (!r.ok) throw new CliError(`${r.error?.message ?? 'синхронизация не удалась'} (строк: ${rows}, ${secs} с)`);
+    process.stderr.write(`Синхронизация завершена за ${secs} с, строк: ${rows}\n`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await engine.close();
   }
 }
@@ -149,6 +199,8 @@ export async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         out: { type: 'string' },
         'skip-errors': { type: 'boolean' },
+        only: { type: 'string' },
+        full: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -162,6 +214,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'report':
         await cmdReport(values);
+        return 0;
+      case 'sync':
+        await cmdSync(values);
         return 0;
       case 'costs':
         await cmdCosts(values, positionals);

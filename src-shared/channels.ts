@@ -18,6 +18,7 @@ export const CALL_CHANNELS = [
   'sync:start',
   'sync:cancel',
   'sync:status',
+  'sources:test',
   'reports:query',
   'reports:series',
   'reports:models',

@@ -153,6 +153,21 @@ export interface SyncFinished {
   rows: Partial<Record<SourceKind, number>>;
 }
 
+export const SourceTestSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('bitrix24') }),
+  z.object({ source: z.literal('calltouch'), siteId: z.number().int().positive() }),
+]);
+export type SourceTestInput = z.infer<typeof SourceTestSchema>;
+
+/** «Проверить подключение»: ok, or the code and a Russian message saying exactly what is wrong. */
+export interface SourceTestResult {
+  ok: boolean;
+  code: ErrorCode | 'not_https' | 'bad_url' | 'no_scope' | 'plan' | 'blocked' | 'html' | null;
+  message: string;
+  /** what was learned: portal host, CRM mode, scopes, site name, calls yesterday… */
+  details: Record<string, string | number | boolean>;
+}
+
 // ---------- secrets (write-only from the renderer) ----------
 
 export const SecretKeySchema = z.discriminatedUnion('kind', [
@@ -239,6 +254,7 @@ export const inputSchemas = {
   'sync:start': SyncStartSchema,
   'sync:cancel': noInput,
   'sync:status': noInput,
+  'sources:test': SourceTestSchema,
   'reports:query': ReportQuerySchema,
   'reports:series': SeriesQuerySchema,
   'reports:models': ModelsQuerySchema,
@@ -265,6 +281,7 @@ export interface Outputs {
   'sync:start': { runId: string };
   'sync:cancel': { cancelled: boolean };
   'sync:status': SyncStatus;
+  'sources:test': SourceTestResult;
   'reports:query': ReportResult;
   'reports:series': SeriesResult;
   'reports:models': ModelsResult;

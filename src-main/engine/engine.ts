@@ -12,13 +12,17 @@ import {
   type Result,
   type WorkspaceSummary,
   type DemoSize,
+  type SourceKind,
+  type SourceTestInput,
+  type SourceTestResult,
 } from '@shared/contract';
 import { SkvozError, fromZod, notFound, toAppError } from './errors';
 import { Workspace, WorkspaceRegistry } from './workspace';
 import type { SecretProvider } from './secrets';
-import { SyncManager, type SourceSync } from './sync/orchestrator';
-import { defaultSources } from './sync/sources';
+import { SyncManager, type SourceOverrides, type SourceSync } from './sync/orchestrator';
+import { defaultSources, defaultTesters } from './sync/sources';
 import { runReport } from './reports/query';
+import { ensureAttribution } from './attribution/materialise';
 import { runModels, runSeries } from './reports/series';
 import { explain, listDeals } from './reports/drill';
 import { loadDemo } from './demo';
@@ -42,7 +46,12 @@ export interface EngineOptions {
   version?: string;
   now?: () => number;
   sources?: SourceSync[];
+  overrides?: SourceOverrides;
+  /** connection tests per source (the connectors provide them) */
+  testers?: Partial<Record<SourceKind, SourceTester>>;
 }
+
+export type SourceTester = (ctx: { ws: Workspace; secrets: SecretProvider; overrides: SourceOverrides; input: SourceTestInput }) => Promise<SourceTestResult>;
 
 export const DEMO_NAME = 'Демо-данные';
 
@@ -61,6 +70,7 @@ export class Engine {
       opts.secrets,
       { progress: (p) => this.emit('sync:progress', p), finished: (f) => this.emit('sync:finished', f) },
       opts.now,
+      opts.overrides,
     );
     if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = Workspace.open(opts.workspaceDir);
   }
@@ -140,6 +150,7 @@ export class Engine {
     if (input.demo) {
       try {
         await loadDemo(ws.db, { size: input.demo, seed: input.seed ?? 1, timeZone: ws.settings.timeZone, now: this.opts.now?.() });
+        ensureAttribution(ws.db, ws.settings);
       } catch (err) {
         ws.close();
         reg.remove(ws.meta.id);
@@ -215,6 +226,11 @@ export class Engine {
     },
     'sync:cancel': () => ({ cancelled: this.sync.cancel() }),
     'sync:status': () => this.sync.status(this.workspace),
+    'sources:test': (input) => {
+      const tester = (this.opts.testers ?? defaultTesters())[input.source];
+      if (!tester) throw new SkvozError('internal', 'Проверка этого источника ещё не поддерживается.');
+      return tester({ ws: this.workspace, secrets: this.opts.secrets, overrides: this.opts.overrides ?? {}, input });
+    },
     'reports:query': (q) => runReport(this.workspace, q),
     'reports:series': (q) => runSeries(this.workspace, q),
     'reports:models': (q) => runModels(this.workspace, q),

@@ -5,9 +5,18 @@ import type { Workspace } from '../workspace';
 import type { SecretProvider } from '../secrets';
 import { SkvozError, toAppError } from '../errors';
 import { createLogger, type Logger } from '../log';
+import { ensureAttribution } from '../attribution/materialise';
+
+/** Environment overrides (CLI, tests): base URLs and Calltouch sites given outside the workspace. */
+export interface SourceOverrides {
+  calltouchBaseUrl?: string;
+  calltouchSiteIds?: number[];
+  bitrix24BaseUrl?: string;
+}
 
 export interface SourceSyncContext {
   ws: Workspace;
+  overrides: SourceOverrides;
   secrets: SecretProvider;
   signal: AbortSignal;
   full: boolean;
@@ -18,7 +27,7 @@ export interface SourceSyncContext {
 
 export interface SourceSync {
   kind: SourceKind;
-  isConfigured(ws: Workspace, secrets: SecretProvider): Promise<boolean>;
+  isConfigured(ws: Workspace, secrets: SecretProvider, overrides: SourceOverrides): Promise<boolean>;
   /** Pulls new and changed data; returns the number of rows written. Throws SkvozError. */
   run(ctx: SourceSyncContext): Promise<{ rows: number }>;
 }
@@ -39,6 +48,7 @@ export class SyncManager {
     private readonly secrets: SecretProvider,
     private readonly events: SyncEvents,
     private readonly now: () => number = Date.now,
+    private readonly overrides: SourceOverrides = {},
   ) {}
 
   get running(): boolean {
@@ -53,7 +63,7 @@ export class SyncManager {
     const wanted = opts.sources ?? KINDS;
     const chosen: SourceSync[] = [];
     for (const s of this.sources) {
-      if (wanted.includes(s.kind) && (await s.isConfigured(ws, this.secrets))) chosen.push(s);
+      if (wanted.includes(s.kind) && (await s.isConfigured(ws, this.secrets, this.overrides))) chosen.push(s);
     }
     if (chosen.length === 0) {
       throw new SkvozError(
@@ -115,6 +125,7 @@ export class SyncManager {
         try {
           const r = await s.run({
             ws,
+            overrides: this.overrides,
             secrets: this.secrets,
             signal,
             full,
@@ -132,6 +143,15 @@ export class SyncManager {
         }
       }),
     );
+    if (ws.db.open) {
+      try {
+        // new and changed rows are marked dirty by triggers; bring the attribution up to date now
+        ensureAttribution(ws.db, ws.settings);
+      } catch (err) {
+        this.log.error('attribution recompute failed', err);
+        firstError ??= toAppError(err);
+      }
+    }
     const finished: SyncFinished = { runId, ok: firstError === null, error: firstError, rows };
     this.events.finished(finished);
     return finished;

@@ -24,12 +24,19 @@ export const CALL_CHANNELS = [
   'reports:models',
   'reports:deals',
   'reports:explain',
+  'visits:create',
+  'visits:list',
+  'visits:preview',
+  'visits:update',
+  'visits:cancel',
+  'visits:retry',
+  'visits:send',
   'costs:import',
   'costs:list',
   'costs:delete',
 ] as const;
 
-export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed'] as const;
+export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'visits:changed'] as const;
 
 /** Channels the Electron shell answers itself (secrets live in the main process only). */
 export const SHELL_CHANNELS = ['secrets:status', 'secrets:set', 'secrets:clear'] as const;

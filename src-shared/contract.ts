@@ -19,6 +19,8 @@ import {
 } from './reports-schema';
 
 export * from './reports-schema';
+export * from './visits-schema';
+import { VisitInputSchema, VisitListSchema, VisitPreviewSchema, VisitUpdateSchema, type Visit, type VisitCounts, type VisitList, type VisitPreview } from './visits-schema';
 
 // ---------- envelope ----------
 
@@ -260,6 +262,13 @@ export const inputSchemas = {
   'reports:models': ModelsQuerySchema,
   'reports:deals': DealsQuerySchema,
   'reports:explain': ExplainQuerySchema,
+  'visits:create': VisitInputSchema,
+  'visits:list': VisitListSchema,
+  'visits:preview': VisitPreviewSchema,
+  'visits:update': VisitUpdateSchema,
+  'visits:cancel': z.object({ id: z.number().int().positive() }),
+  'visits:retry': z.object({ id: z.number().int().positive() }),
+  'visits:send': noInput,
   'costs:import': CostImportSchema,
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
@@ -287,6 +296,13 @@ export interface Outputs {
   'reports:models': ModelsResult;
   'reports:deals': DealsResult;
   'reports:explain': Explanation;
+  'visits:create': Visit;
+  'visits:list': VisitList;
+  'visits:preview': VisitPreview;
+  'visits:update': Visit;
+  'visits:cancel': Visit;
+  'visits:retry': Visit;
+  'visits:send': { attempted: number; sent: number; failed: number; rejected: number };
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
   'costs:delete': { deleted: number };
@@ -296,6 +312,7 @@ export interface EventPayloads {
   'sync:progress': SyncProgress;
   'sync:finished': SyncFinished;
   'workspaces:changed': WorkspaceSummary | null;
+  'visits:changed': VisitCounts;
 }
 
 // A missing output or event type is a compile error.

@@ -28,6 +28,7 @@ import { explain, listDeals } from './reports/drill';
 import { loadDemo } from './demo';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
+import { VisitService } from './visits/service';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -108,6 +109,25 @@ export class Engine {
     await this.sync.settle();
     this.ws?.close();
     this.ws = null;
+  }
+
+  private visitsOf: { ws: Workspace; service: VisitService } | null = null;
+
+  /** The offline-visits service of the open workspace. */
+  visits(): VisitService {
+    const ws = this.workspace;
+    if (this.visitsOf?.ws !== ws) {
+      this.visitsOf = {
+        ws,
+        service: new VisitService(ws, {
+          secrets: this.opts.secrets,
+          overrides: this.opts.overrides ?? {},
+          now: () => this.now(),
+          changed: (counts) => this.emit('visits:changed', counts),
+        }),
+      };
+    }
+    return this.visitsOf.service;
   }
 
   private now(): number {
@@ -236,6 +256,13 @@ export class Engine {
     'reports:models': (q) => runModels(this.workspace, q),
     'reports:deals': (q) => listDeals(this.workspace, q),
     'reports:explain': (q) => explain(this.workspace, q.kind, q.id),
+    'visits:create': (input) => this.visits().create(input),
+    'visits:list': (q) => this.visits().list(q),
+    'visits:preview': (q) => this.visits().preview(q),
+    'visits:update': (q) => this.visits().update(q),
+    'visits:cancel': (q) => this.visits().cancel(q.id),
+    'visits:retry': (q) => this.visits().retry(q.id),
+    'visits:send': () => this.visits().send(),
     'costs:import': (input) =>
       importCosts(this.workspace.db, {
         fileName: input.fileName,

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './0001-initial';
 import { updateToSchemaVersion2 } from './0002-attribution';
+import { updateToSchemaVersion3 } from './0003-visits';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial', up: updateToSchemaVersion1 },
   { version: 2, name: 'attribution', up: updateToSchemaVersion2 },
+  { version: 3, name: 'visits', up: updateToSchemaVersion3 },
 ];

@@ -1,0 +1,139 @@
+// Offline visits (seed 002): the form's schema (shared by the renderer and the engine) and outputs.
+import { z } from 'zod';
+import { normaliseEmail, normalisePhone } from './identity';
+
+const DAY_MS = 86_400_000;
+
+/** "1 234,50" / "1234.5" / 1234.5 → "1234.50"; null when not a non-negative amount. */
+export function parseRevenue(v: unknown): string | null {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v.toFixed(2) : null;
+  if (typeof v !== 'string') return null;
+  const s = v.replace(/[\s\u00a0₽]/g, '').replace(',', '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return null;
+  return Number(s).toFixed(2);
+}
+
+const phoneList = z
+  .array(z.string())
+  .default([])
+  .transform((list, ctx) => {
+    const out: string[] = [];
+    list.forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      const p = normalisePhone(raw);
+      if (!p) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на телефон: «${raw}»` });
+      else if (!out.includes(p)) out.push(p);
+    });
+    return out;
+  });
+
+const emailList = z
+  .array(z.string())
+  .default([])
+  .transform((list, ctx) => {
+    const out: string[] = [];
+    list.forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      const e = normaliseEmail(raw);
+      if (!e) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на e-mail: «${raw}»` });
+      else if (!out.includes(e)) out.push(e);
+    });
+    return out;
+  });
+
+const instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), 'Дата и время визита в формате ISO')
+  .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня');
+
+const revenue = z
+  .union([z.number(), z.string()])
+  .default('0')
+  .transform((v, ctx) => {
+    const r = parseRevenue(v);
+    if (r === null) ctx.addIssue({ code: 'custom', message: 'Выручка — число не меньше нуля, до копеек' });
+    return r ?? '0.00';
+  });
+
+export const VisitInputSchema = z
+  .object({
+    phones: phoneList,
+    emails: emailList,
+    name: z.string().trim().max(200).default(''),
+    /** visit instant, ISO 8601 with offset (the form converts the project's wall time) */
+    at: instant,
+    revenue,
+    status: z.string().trim().min(1, 'Укажите статус').max(100).default('Визит'),
+    tags: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+    comment: z.string().max(2000).default(''),
+    siteId: z.number().int().positive().nullable().default(null),
+    createInBitrix24: z.boolean().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.phones.length === 0 && v.emails.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['phones'], message: 'Укажите хотя бы один телефон или e-mail' });
+    }
+  });
+export type VisitInput = z.input<typeof VisitInputSchema>;
+export type VisitParsed = z.output<typeof VisitInputSchema>;
+
+export const VisitUpdateSchema = z.object({
+  id: z.number().int().positive(),
+  status: z.string().trim().min(1).max(100).optional(),
+  revenue: revenue.optional(),
+  comment: z.string().max(2000).optional(),
+  tags: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
+});
+
+export const VISIT_STATES = ['queued', 'sending', 'sent', 'failed', 'rejected', 'cancelled'] as const;
+export type VisitState = (typeof VISIT_STATES)[number];
+
+export const VisitListSchema = z
+  .object({
+    states: z.array(z.enum(VISIT_STATES)).optional(),
+    search: z.string().trim().max(100).optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .default({ offset: 0, limit: 100 });
+
+export const VisitPreviewSchema = z.object({ phones: phoneList, emails: emailList, at: instant });
+
+export interface Visit {
+  id: number;
+  orderNumber: string;
+  siteId: number | null;
+  name: string;
+  phones: string[];
+  emails: string[];
+  at: string;
+  revenue: string;
+  status: string;
+  tags: string[];
+  comment: string;
+  state: VisitState;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  calltouchOrderId: string | null;
+  sentAt: string | null;
+  createdAt: string;
+  bitrix24: { entity: 'lead' | 'deal'; id: number | null; state: VisitState } | null;
+}
+
+export type VisitCounts = Record<VisitState, number>;
+
+export interface VisitList {
+  total: number;
+  items: Visit[];
+  counts: VisitCounts;
+  /** recently used statuses, for the form's suggestions */
+  recentStatuses: string[];
+}
+
+export interface VisitPreview {
+  /** the call or request Calltouch would most likely match (nearest within 180 days before) */
+  match: { kind: 'call' | 'request'; at: string; source: string | null; medium: string | null; campaign: string | null } | null;
+  /** «будет записан как офлайн-визит» when there is no match */
+  message: string;
+}

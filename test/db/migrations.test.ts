@@ -52,6 +52,21 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0003 adds visits and the outbox; a new visit is marked dirty for attribution', () => {
+    const db = new Database(':memory:');
+    migrate(db, 2);
+    db.prepare('INSERT INTO b24_lead (id, created_at, modified_at) VALUES (1, 1000, 1000)').run();
+    expect(migrate(db, 3)).toBe(3);
+    db.exec('DELETE FROM dirty_conv');
+    db.prepare("INSERT INTO visit (order_number, at, status, created_at, updated_at) VALUES ('skvoz-1', 5, 'Визит', 5, 5)").run();
+    expect(db.prepare('SELECT kind, ref_id FROM dirty_conv').all()).toEqual([{ kind: 3, ref_id: 1 }]);
+    expect(() => db.prepare("INSERT INTO visit (order_number, at, status, created_at, updated_at) VALUES ('skvoz-1', 6, 'x', 6, 6)").run()).toThrow(/UNIQUE/);
+    expect(() =>
+      db.prepare("INSERT INTO outbox (target, op, visit_id, order_number, state, created_at, updated_at) VALUES ('calltouch', 'create', 1, 'skvoz-1', 'lost', 1, 1)").run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+
   it('applies all pending steps in one transaction: a failing step leaves version and schema untouched', () => {
     const db = new Database(':memory:');
     const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT * FROM nope;') }];

@@ -93,6 +93,17 @@ export class Fixture {
     return id;
   }
 
+  visit(id: number, at: number, o: { phones?: string[]; emails?: string[]; revenue?: string; b24Deal?: number; cancelled?: boolean } = {}): void {
+    this.ws.db
+      .prepare(
+        `INSERT INTO visit (id, order_number, phones, emails, at, revenue, status, b24_entity, b24_id, cancelled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'Визит', ?, ?, ?, ?, ?)`,
+      )
+      .run(id, `skvoz-test-${id}`, JSON.stringify(o.phones ?? []), JSON.stringify(o.emails ?? []), at, o.revenue ?? '0', o.b24Deal ? 'deal' : null, o.b24Deal ?? null, o.cancelled ? 1 : 0, at, at);
+    for (const p of o.phones ?? []) this.ident('visit', id, 'phone', p);
+    for (const e of o.emails ?? []) this.ident('visit', id, 'email', e);
+  }
+
   cost(day: string, source: string, medium: string, campaign: string, amount: number): void {
     this.ws.db
       .prepare('INSERT INTO cost (day, source, medium, campaign, amount, currency) VALUES (?, ?, ?, ?, ?, ?)')

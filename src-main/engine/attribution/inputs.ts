@@ -6,7 +6,7 @@ import type { Normaliser } from '@shared/normalise';
 import type { Db } from '../db/open';
 import { DEFAULT_TOLERANCE_MS, eligibleTouches, type ExcludedTouch, type Touch } from './touches';
 
-export type ConvKind = 'lead' | 'deal';
+export type ConvKind = 'lead' | 'deal' | 'visit';
 
 export interface ConvInput {
   kind: ConvKind;
@@ -27,6 +27,8 @@ export interface ConvInput {
 
 export interface InputContext {
   norm: Normaliser;
+  /** dimensions of an offline visit's own touch (REPORTS.md: «офлайн-визит» ×3, configurable) */
+  visitDims?: { source: string; medium: string; campaign: string };
   lookbackMs: number;
   toReportCurrency: (amount: string | null, currency: string | null) => number;
 }
@@ -57,7 +59,7 @@ interface BaseRow {
 
 interface MatchRow {
   conv: number;
-  kind: 'call' | 'request';
+  kind: 'call' | 'request' | 'visit';
   id: number;
   at: number;
   source: string | null;
@@ -67,12 +69,19 @@ interface MatchRow {
   term: string | null;
 }
 
-const MATCH = (values: string) => `WITH v AS (${values})
+const MATCH = (values: string, withVisits = true) => `WITH v AS (${values})
   SELECT v.conv, 'call' AS kind, c.id, c.at, c.source, c.medium, c.campaign, c.content, c.term
     FROM v JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' JOIN ct_call c ON c.id = ci.owner_id
   UNION ALL
   SELECT v.conv, 'request', r.id, r.at, r.source, r.medium, r.campaign, r.content, r.term
-    FROM v JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' JOIN ct_request r ON r.id = ri.owner_id`;
+    FROM v JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' JOIN ct_request r ON r.id = ri.owner_id
+  ${
+    withVisits
+      ? `UNION ALL
+  SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc, NULL, NULL
+    FROM v JOIN ident xi ON xi.value = v.value AND xi.owner = 'visit' JOIN visit x ON x.id = xi.owner_id AND x.cancelled = 0`
+      : ''
+  }`;
 
 const SQL = {
   lead: {
@@ -101,7 +110,23 @@ const SQL = {
                     JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
                    WHERE d.deleted = 0 AND dc.deal_id BETWEEN @lo AND @hi`),
   },
+  // a visit carried by a Bitrix24 deal it created is counted through that deal, not twice
+  visit: {
+    base: `SELECT x.id, x.at AS created_at, NULL AS won_at, NULL AS lead_id, x.at AS lead_created_at, x.revenue AS opportunity,
+                  NULL AS currency_id, NULL AS category_id, NULL AS assigned_by_id, NULL AS source_id, NULL AS utm_source,
+                  NULL AS utm_medium, NULL AS utm_campaign, NULL AS utm_content, NULL AS utm_term,
+                  NULL AS lead_utm_source, NULL AS lead_utm_medium, NULL AS lead_utm_campaign, NULL AS lead_utm_content, NULL AS lead_utm_term,
+                  EXISTS (SELECT 1 FROM ident WHERE owner = 'visit' AND owner_id = x.id) AS has_ident
+             FROM visit x WHERE x.cancelled = 0 AND NOT (x.b24_entity = 'deal' AND x.b24_id IS NOT NULL) AND x.id BETWEEN @lo AND @hi`,
+    match: MATCH(
+      `SELECT x.id AS conv, i.value FROM visit x JOIN ident i ON i.owner = 'visit' AND i.owner_id = x.id
+        WHERE x.cancelled = 0 AND x.id BETWEEN @lo AND @hi`,
+      false,
+    ),
+  },
 } as const;
+
+const DEFAULT_VISIT_DIMS = { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' };
 
 export class InputLoader {
   private readonly sourceNames: Map<string, string>;
@@ -143,7 +168,9 @@ export class InputLoader {
     const base = this.stmt(q.base).all({ lo, hi }) as BaseRow[];
     if (base.length === 0) return [];
     const matches = new Map<number, MatchRow[]>();
-    for (const m of this.stmt(q.match).all({ lo, hi }) as MatchRow[]) {
+    const vd = this.ctx.visitDims ?? DEFAULT_VISIT_DIMS;
+    const params = kind === 'visit' ? { lo, hi } : { lo, hi, vs: vd.source, vm: vd.medium, vc: vd.campaign };
+    for (const m of this.stmt(q.match).all(params) as MatchRow[]) {
       let a = matches.get(m.conv);
       if (!a) matches.set(m.conv, (a = []));
       a.push(m);
@@ -188,6 +215,11 @@ export class InputLoader {
     const el = eligibleTouches(all, r.created_at, this.ctx.lookbackMs, DEFAULT_TOLERANCE_MS);
     let touches = el.touches;
     let reason: UnattributedReason | null = null;
+    if (touches.length === 0 && kind === 'visit') {
+      // no call or request to credit: the visit is its own «офлайн-визит» touch
+      const vd = this.ctx.visitDims ?? DEFAULT_VISIT_DIMS;
+      touches = [{ id: r.id, at: r.created_at, kind: 'visit', ...this.dims(vd.source, vd.medium, vd.campaign, null, null) }];
+    }
     if (touches.length === 0 && r.source_id) {
       const name = this.sourceNames.get(r.source_id) ?? r.source_id;
       touches = [{ id: r.id, at: r.created_at, kind: 'crm_source', ...this.dims(name, '(crm)', null, null, null) }];
@@ -200,7 +232,7 @@ export class InputLoader {
       id: r.id,
       at: r.created_at,
       wonAt: r.won_at,
-      revenue: kind === 'deal' ? this.ctx.toReportCurrency(r.opportunity, r.currency_id) : 0,
+      revenue: kind === 'lead' ? 0 : this.ctx.toReportCurrency(r.opportunity, r.currency_id),
       category: r.category_id,
       assigned: r.assigned_by_id,
       cohortAt: r.lead_created_at ?? r.created_at,

@@ -14,14 +14,17 @@ import { rebuildTracking } from './tracking';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 20_000;
-const KIND_CODE: Record<ConvKind, number> = { lead: 1, deal: 2 };
-const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal' };
+const KIND_CODE: Record<ConvKind, number> = { lead: 1, deal: 2, visit: 3 };
+const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
+const KIND_TABLE: Record<ConvKind, string> = { lead: 'b24_lead', deal: 'b24_deal', visit: 'visit' };
 
 /** Indices into a rollup accumulator row. */
 const LEADS = 0;
 const DEALS = 1;
 const WON = 2;
 const REVENUE = 3;
+const VISITS = 4;
+const VISIT_REVENUE = 5;
 const WIDTH = 6;
 
 export function rulesHash(s: Settings): string {
@@ -74,6 +77,13 @@ class Rollups {
         const w = sign * w0;
         const ev = this.row(this.event, m, c.day, tuple);
         const co = this.row(this.cohort, m, c.cohort_day, tuple);
+        if (c.kind === 3) {
+          ev[VISITS]! += w;
+          ev[VISIT_REVENUE]! += w * c.revenue;
+          co[VISITS]! += w;
+          co[VISIT_REVENUE]! += w * c.revenue;
+          continue;
+        }
         if (!isDeal) {
           ev[LEADS]! += w;
           co[LEADS]! += w;
@@ -201,9 +211,9 @@ export class Materialiser {
     this.tuples.reset();
     const acc = new Rollups();
     let done = 0;
-    const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) AS n').get() as { n: number }).n;
-    for (const kind of ['lead', 'deal'] as const) {
-      const table = kind === 'lead' ? 'b24_lead' : 'b24_deal';
+    const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) + (SELECT count(*) FROM visit) AS n').get() as { n: number }).n;
+    for (const kind of ['lead', 'deal', 'visit'] as const) {
+      const table = KIND_TABLE[kind];
       const range = db.prepare(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
       if (range.lo === null || range.hi === null) continue;
       for (let lo = range.lo; lo <= range.hi; lo += CHUNK) {
@@ -240,7 +250,8 @@ export class Materialiser {
          UNION SELECT 1, i.owner_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead'
          UNION SELECT 2, d.id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead' JOIN b24_deal d ON d.lead_id = i.owner_id
          UNION SELECT 2, dc.deal_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'contact'
-               JOIN b24_deal_contact dc ON dc.contact_id = i.owner_id`,
+               JOIN b24_deal_contact dc ON dc.contact_id = i.owner_id
+         UNION SELECT 3, i.owner_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'visit'`,
       )
       .all() as { kind: number; ref_id: number }[];
     const slots = (db.prepare('SELECT slot FROM dirty_slot').all() as { slot: number }[]).map((r) => r.slot);
@@ -248,7 +259,7 @@ export class Materialiser {
     const getOld = db.prepare('SELECT kind, ref_id, at, day, won_day, cohort_day, revenue, touches FROM conv WHERE kind = ? AND ref_id = ?');
     const delOld = db.prepare('DELETE FROM conv WHERE kind = ? AND ref_id = ?');
     db.transaction(() => {
-      for (const kindCode of [1, 2]) {
+      for (const kindCode of [1, 2, 3]) {
         const kind = CODE_KIND[kindCode]!;
         const ids = targets.filter((t) => t.kind === kindCode).map((t) => t.ref_id);
         if (ids.length === 0) continue;
@@ -279,18 +290,20 @@ export class Materialiser {
       ['rollup_cohort', acc.cohort],
     ] as const) {
       const up = this.db.prepare(
-        `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (model, day, tuple_id) DO UPDATE SET leads = leads + excluded.leads, deals = deals + excluded.deals,
-           won = won + excluded.won, revenue = revenue + excluded.revenue`,
+           won = won + excluded.won, revenue = revenue + excluded.revenue,
+           visits = visits + excluded.visits, visit_revenue = visit_revenue + excluded.visit_revenue`,
       );
       const prune = this.db.prepare(
         `DELETE FROM ${table} WHERE model = ? AND day = ? AND tuple_id = ?
-           AND abs(leads) < 1e-9 AND abs(deals) < 1e-9 AND abs(won) < 1e-9 AND abs(revenue) < 1e-6`,
+           AND abs(leads) < 1e-9 AND abs(deals) < 1e-9 AND abs(won) < 1e-9 AND abs(revenue) < 1e-6
+           AND abs(visits) < 1e-9 AND abs(visit_revenue) < 1e-6`,
       );
       for (const [k, v] of map) {
         const [m, day, tuple] = Rollups.unkey(k);
         if (mode === 'replace' && v.every((x) => Math.abs(x) < 1e-12)) continue;
-        up.run(m, day, tuple, v[LEADS], v[DEALS], v[WON], v[REVENUE]);
+        up.run(m, day, tuple, v[LEADS], v[DEALS], v[WON], v[REVENUE], v[VISITS], v[VISIT_REVENUE]);
         if (mode === 'add') prune.run(m, day, tuple);
       }
     }

@@ -115,7 +115,8 @@ export function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: n
   const day = byDay ? 'day' : '0';
   const list = db
     .prepare(
-      `SELECT ${day} AS day, tuple_id, sum(leads) AS leads, sum(deals) AS deals, sum(won) AS won, sum(revenue) AS revenue
+      `SELECT ${day} AS day, tuple_id, sum(leads) AS leads, sum(deals) AS deals, sum(won) AS won, sum(revenue) AS revenue,
+              sum(visits) AS visits, sum(visit_revenue) AS visit_revenue
          FROM ${table} WHERE model = ? AND day BETWEEN ? AND ? GROUP BY ${byDay ? 'day, ' : ''}tuple_id`,
     )
     .all(CLASSIC_MODELS.indexOf(model as (typeof CLASSIC_MODELS)[number]), a, b) as {
@@ -125,6 +126,8 @@ export function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: n
     deals: number;
     won: number;
     revenue: number;
+    visits: number;
+    visit_revenue: number;
   }[];
   for (const r of list) {
     const m = sink(dimsOf(tuples, r.tuple_id), r.day);
@@ -133,6 +136,8 @@ export function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: n
     m.deals += r.deals;
     m.wonDeals += r.won;
     m.revenue += r.revenue;
+    m.visits += r.visits;
+    m.visitRevenue += r.visit_revenue;
   }
 }
 

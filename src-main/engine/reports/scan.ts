@@ -19,7 +19,7 @@ interface ConvScanRow {
   touches: string;
 }
 
-type Counted = { leads: boolean; deals: boolean; won: boolean };
+type Counted = { leads: boolean; deals: boolean; won: boolean; visits: boolean };
 
 export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
   const a = dayInt(from);
@@ -33,12 +33,18 @@ export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Mode
   const inP = (d: number | null) => d !== null && d >= a && d <= b;
   const counted = (c: ConvScanRow): Counted =>
     c.kind === 1
-      ? { leads: cohort || inP(c.day), deals: false, won: false }
-      : { leads: false, deals: cohort || inP(c.day), won: c.won_day !== null && (cohort || inP(c.won_day)) };
+      ? { leads: cohort || inP(c.day), deals: false, won: false, visits: false }
+      : c.kind === 3
+        ? { leads: false, deals: false, won: false, visits: cohort || inP(c.day) }
+        : { leads: false, deals: cohort || inP(c.day), won: c.won_day !== null && (cohort || inP(c.won_day)), visits: false };
 
-  const credit = (tupleId: number, w: number, c: ConvScanRow, n: Counted, only?: 'leads' | 'deals' | 'won') => {
+  const credit = (tupleId: number, w: number, c: ConvScanRow, n: Counted, only?: 'leads' | 'deals' | 'won' | 'visits') => {
     const m = rows.get(tupleId === 0 ? null : (tuples.get(tupleId) ?? null));
     if (!m) return;
+    if (n.visits && (!only || only === 'visits')) {
+      m.visits += w;
+      m.visitRevenue += w * c.revenue;
+    }
     if (n.leads && (!only || only === 'leads')) m.leads += w;
     if (n.deals && (!only || only === 'deals')) m.deals += w;
     if (n.won && (!only || only === 'won')) {
@@ -68,14 +74,14 @@ export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Mode
       return s;
     });
   const nullPaths = nonConvertingPaths(ws, from, to, tuples, stateOf);
-  for (const metric of ['leads', 'deals', 'won'] as const) {
+  for (const metric of ['leads', 'deals', 'won', 'visits'] as const) {
     const paths: MarkovPath[] = [];
     for (const c of convs) {
       const n = counted(c);
       if (!n[metric]) continue;
       const stored = JSON.parse(c.touches) as StoredTouch[];
       if (stored.length === 0) credit(0, 1, c, n, metric);
-      else paths.push({ states: path(stored), conversions: 1, value: metric === 'won' ? c.revenue : 0 });
+      else paths.push({ states: path(stored), conversions: 1, value: metric === 'won' || metric === 'visits' ? c.revenue : 0 });
     }
     if (paths.length === 0) continue;
     let result;
@@ -92,7 +98,10 @@ export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Mode
       if (!m) continue;
       if (metric === 'leads') m.leads += cr.conversions;
       else if (metric === 'deals') m.deals += cr.conversions;
-      else {
+      else if (metric === 'visits') {
+        m.visits += cr.conversions;
+        m.visitRevenue += cr.value;
+      } else {
         m.wonDeals += cr.conversions;
         m.revenue += cr.value;
       }

@@ -15,7 +15,7 @@ const PATTERNS: [RegExp, string][] = [
   [/([?&](?:clientApiId|access_token|auth|token)=)[^&#\s"']+/gi, '$1***'],
   // headers / JSON keys that carry secrets
   [/((?:access-token|authorization|x-api-key)\s*[:=]\s*)(?:bearer\s+)?[^\s,"'}]+/gi, '$1***'],
-  [/("(?:[a-z_]*(?:token|secret|apikey|api_key|password|webhook)[a-z_]*)"\s*:\s*")[^"]*"/gi, '$1***"'],
+  [/("(?:[a-z_-]*(?:token|secret|apikey|api_key|password|webhook|authorization|clientapiid)[a-z_-]*)"\s*:\s*")[^"]*"/gi, '$1***"'],
   [/(\b(?:token|secret|apikey|password|webhook)\s*[=:]\s*)[^\s,;"'}]+/gi, '$1***'],
   [/(bearer\s+)[A-Za-z0-9._~+/-]+=*/gi, '$1***'],
 ];

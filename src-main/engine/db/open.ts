@@ -29,7 +29,14 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
-  if (!opts.readonly && opts.migrate !== false) migrate(db);
+  if (!opts.readonly && opts.migrate !== false) {
+    try {
+      migrate(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
   return db;
 }
 

@@ -4,9 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Engine } from './engine/engine';
 import { Workspace } from './engine/workspace';
-import { loadDemo } from './engine/demo';
+import { createDemoWorkspace } from './engine/demo/workspace';
 import { ensureAttribution } from './engine/attribution/materialise';
 import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
+import { VISITS_HELP, runVisits } from './cli/visits';
 import { reportToCsv } from './engine/reports/csv';
 import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
@@ -28,6 +29,7 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
       SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
   skvoz costs import --workspace DIR FILE [--skip-errors]
       Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
+${VISITS_HELP}
   skvoz --help
 
 Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
@@ -56,30 +58,25 @@ async function cmdDemo(values: Record<string, string | boolean | undefined>): Pr
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed)) fail('--seed должен быть целым числом', '--seed must be an integer');
   if (Workspace.exists(dir)) fail(`в ${dir} уже есть рабочее пространство`, `${dir} already holds a workspace`);
-  const ws = Workspace.create(dir, { name: 'Демо-данные', isDemo: true, demoSize: size.data });
   const t0 = Date.now();
   let last = 0;
-  try {
-    const stats = await loadDemo(ws.db, {
-      size: size.data,
-      seed,
-      timeZone: ws.settings.timeZone,
-      onProgress: (p) => {
-        if (Date.now() - last > 1000) {
-          last = Date.now();
-          process.stderr.write(`  ${p.stage}: ${p.done}/${p.total}\n`);
-        }
-      },
-    });
-    const attribution = ensureAttribution(ws.db, ws.settings);
-    process.stderr.write(
-      `Атрибуция: ${attribution?.conversions ?? 0} конверсий за ${((attribution?.ms ?? 0) / 1000).toFixed(1)} с\n` +
+  const { ws, stats, attribution } = await createDemoWorkspace(dir, {
+    name: 'Демо-данные',
+    size: size.data,
+    seed,
+    onProgress: (p) => {
+      if (Date.now() - last > 1000) {
+        last = Date.now();
+        process.stderr.write(`  ${p.stage}: ${p.done}/${p.total}\n`);
+      }
+    },
+  });
+  ws.close();
+  process.stderr.write(
+    `Атрибуция: ${attribution?.conversions ?? 0} конверсий за ${((attribution?.ms ?? 0) / 1000).toFixed(1)} с\n` +
       `Готово за ${((Date.now() - t0) / 1000).toFixed(1)} с: лидов ${stats.leads}, сделок ${stats.deals}, контактов ${stats.contacts}, ` +
-        `звонков ${stats.calls}, заявок ${stats.requests}, строк расходов ${stats.costRows}\n`,
-    );
-  } finally {
-    ws.close();
-  }
+      `звонков ${stats.calls}, заявок ${stats.requests}, строк расходов ${stats.costRows}\n`,
+  );
 }
 
 async function cmdReport(values: Record<string, string | boolean | undefined>): Promise<void> {
@@ -181,6 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  if (command === 'visits') return runVisits(rest);
   try {
     const { values, positionals } = parseArgs({
       args: rest,

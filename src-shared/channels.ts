@@ -36,7 +36,7 @@ export const CALL_CHANNELS = [
   'costs:delete',
 ] as const;
 
-export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'visits:changed'] as const;
+export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed'] as const;
 
 /** Channels the Electron shell answers itself (secrets live in the main process only). */
 export const SHELL_CHANNELS = ['secrets:status', 'secrets:set', 'secrets:clear'] as const;

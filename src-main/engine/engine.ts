@@ -22,10 +22,9 @@ import type { SecretProvider } from './secrets';
 import { SyncManager, type SourceOverrides, type SourceSync } from './sync/orchestrator';
 import { defaultSources, defaultTesters } from './sync/sources';
 import { runReport } from './reports/query';
-import { ensureAttribution } from './attribution/materialise';
 import { runModels, runSeries } from './reports/series';
 import { explain, listDeals } from './reports/drill';
-import { loadDemo } from './demo';
+import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
 import { VisitService } from './visits/service';
@@ -162,22 +161,23 @@ export class Engine {
 
   private async createWorkspace(input: Parsed<'workspaces:create'>): Promise<WorkspaceSummary> {
     const reg = this.requireRegistry();
-    const ws = Workspace.create(join(reg.root, randomUUID()), {
-      name: input.name,
-      isDemo: input.demo !== null,
-      demoSize: input.demo,
-    });
-    if (input.demo) {
-      try {
-        await loadDemo(ws.db, { size: input.demo, seed: input.seed ?? 1, timeZone: ws.settings.timeZone, now: this.opts.now?.() });
-        ensureAttribution(ws.db, ws.settings);
-      } catch (err) {
-        ws.close();
-        reg.remove(ws.meta.id);
-        throw err;
-      }
+    const id = randomUUID();
+    const dir = join(reg.root, id);
+    if (!input.demo) return this.switchTo(Workspace.create(dir, { id, name: input.name }));
+    try {
+      const { ws } = await createDemoWorkspace(dir, {
+        id,
+        name: input.name,
+        size: input.demo,
+        seed: input.seed ?? 1,
+        now: this.opts.now?.(),
+        onProgress: (p) => this.emit('workspaces:progress', p),
+      });
+      return await this.switchTo(ws);
+    } catch (err) {
+      reg.remove(id);
+      throw err;
     }
-    return this.switchTo(ws);
   }
 
   private readonly handlers: EngineHandlers = {

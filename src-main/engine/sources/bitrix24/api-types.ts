@@ -11,6 +11,14 @@ export interface B24MultiField {
   TYPE_ID: 'PHONE' | 'EMAIL' | 'WEB' | 'IM' | 'LINK';
 }
 
+/** crm.item.list multi-field (`fm`, only with select ["*"], §5.1). */
+export interface B24FmField {
+  id?: number;
+  typeId: string;
+  valueType?: string;
+  value: string;
+}
+
 /** crm.lead.list row (legacy, §3.4) with explicit PHONE and EMAIL. */
 export interface B24LeadRaw {
   ID: string;
@@ -32,6 +40,8 @@ export interface B24LeadRaw {
   ASSIGNED_BY_ID: B24Str;
   PHONE?: B24MultiField[];
   EMAIL?: B24MultiField[];
+  /** present when the row came from crm.item.list with select ["*"] */
+  fm?: B24FmField[];
 }
 
 /** crm.item.list item for entityTypeId 2 (deals, §5.2). */
@@ -69,6 +79,8 @@ export interface B24ContactRaw {
   DATE_MODIFY?: string;
   PHONE?: B24MultiField[];
   EMAIL?: B24MultiField[];
+  /** present when the row came from crm.item.list with select ["*"] */
+  fm?: B24FmField[];
 }
 
 /** crm.status.list row (§9.1). */

@@ -40,7 +40,7 @@ export interface SyncEvents {
 const KINDS: SourceKind[] = ['bitrix24', 'calltouch'];
 
 export class SyncManager {
-  private current: { runId: string; wsId: string; abort: AbortController; done: Promise<SyncFinished> } | null = null;
+  private current: { runId: string; wsId: string; kinds: SourceKind[]; abort: AbortController; done: Promise<SyncFinished> } | null = null;
   private readonly log = createLogger('sync');
 
   constructor(
@@ -74,7 +74,7 @@ export class SyncManager {
     const runId = randomUUID();
     const abort = new AbortController();
     const done = this.run(ws, runId, chosen, opts.full, abort.signal);
-    this.current = { runId, wsId: ws.meta.id, abort, done };
+    this.current = { runId, wsId: ws.meta.id, kinds: chosen.map((c) => c.kind), abort, done };
     void done.finally(() => {
       if (this.current?.runId === runId) this.current = null;
     });
@@ -105,7 +105,8 @@ export class SyncManager {
       const r = rows.find((x) => x.source === kind);
       const lastError: AppError | null =
         r?.last_error_code ? { code: r.last_error_code as AppError['code'], message: r.last_error_message ?? '' } : null;
-      const running = this.current?.wsId === ws.meta.id;
+      // only the sources taking part in the current run of this workspace are 'running'
+      const running = this.current?.wsId === ws.meta.id && this.current.kinds.includes(kind);
       sources[kind] = {
         state: running ? 'running' : lastError ? 'error' : r ? 'idle' : 'not_configured',
         lastSuccessAt: r?.last_success_at ? new Date(r.last_success_at).toISOString() : null,

@@ -2,11 +2,21 @@
 import type { SourceKind } from '@shared/contract';
 import type { SourceSync } from './orchestrator';
 import type { SourceTester } from '../engine';
+import { calltouchSource } from '../sources/calltouch/sync';
+import { calltouchTester } from '../sources/calltouch/test-connection';
+import { createBitrix24Source } from '../sources/bitrix24/sync';
+import { createBitrix24Tester } from '../sources/bitrix24/test-connection';
 
 export function defaultSources(): SourceSync[] {
-  return [];
+  return [
+    createBitrix24Source(),
+    calltouchSource(),
+  ];
 }
 
 export function defaultTesters(): Partial<Record<SourceKind, SourceTester>> {
-  return {};
+  return {
+    bitrix24: createBitrix24Tester(),
+    calltouch: calltouchTester(),
+  };
 }

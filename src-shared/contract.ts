@@ -92,6 +92,35 @@ export const SettingsSchema = z.object({
   sync: z
     .object({ intervalMinutes: z.number().int().min(0).max(24 * 60).default(15) })
     .default({ intervalMinutes: 15 }),
+  /** offline visits (seed 002): the fallback source of unmatched visits and the outbox options */
+  visits: z
+    .object({
+      customSource: z
+        .object({
+          source: z.string().trim().min(1).max(126).default('офлайн-визит'),
+          medium: z.string().trim().min(1).max(126).default('офлайн-визит'),
+          campaign: z.string().trim().min(1).max(126).default('офлайн-визит'),
+        })
+        .default({ source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' }),
+      /** `crm` of the lead-service bodies */
+      crmName: z.string().trim().min(1).max(100).default('Skvoz'),
+      /** default of the form's «Создать в Bitrix24» */
+      createInBitrix24: z.boolean().default(false),
+      /** what a visit creates in Bitrix24 */
+      bitrix24Entity: z.enum(['lead', 'deal']).default('lead'),
+      /** send every synced Bitrix24 deal to Calltouch as an order b24-deal-<ID> (seed 002 §2.1–2.2) */
+      forwardBitrix24Deals: z.boolean().default(false),
+      /** forward only deals created within this many days (searchDepth is 180 days) */
+      forwardDays: z.number().int().min(1).max(3650).default(180),
+    })
+    .default({
+      customSource: { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' },
+      crmName: 'Skvoz',
+      createInBitrix24: false,
+      bitrix24Entity: 'lead',
+      forwardBitrix24Deals: false,
+      forwardDays: 180,
+    }),
   normalisation: z
     .object({
       aliases: z.record(z.string(), z.string()).default({}),
@@ -312,6 +341,8 @@ export interface EventPayloads {
   'sync:progress': SyncProgress;
   'sync:finished': SyncFinished;
   'workspaces:changed': WorkspaceSummary | null;
+  /** filling a new demo workspace: stage is dictionaries | leads | contacts | deals | calls | requests | costRows */
+  'workspaces:progress': { stage: string; done: number; total: number };
   'visits:changed': VisitCounts;
 }
 

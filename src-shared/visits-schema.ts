@@ -13,47 +13,45 @@ export function parseRevenue(v: unknown): string | null {
   return Number(s).toFixed(2);
 }
 
-const phoneList = z
-  .array(z.string())
-  .default([])
-  .transform((list, ctx) => {
-    const out: string[] = [];
-    list.forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      const p = normalisePhone(raw);
-      if (!p) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на телефон: «${raw}»` });
-      else if (!out.includes(p)) out.push(p);
-    });
-    return out;
+function phonesOf(list: string[], ctx: z.RefinementCtx): string[] {
+  const out: string[] = [];
+  list.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const p = normalisePhone(raw);
+    if (!p) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на телефон: «${raw}»` });
+    else if (!out.includes(p)) out.push(p);
   });
+  return out;
+}
 
-const emailList = z
-  .array(z.string())
-  .default([])
-  .transform((list, ctx) => {
-    const out: string[] = [];
-    list.forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      const e = normaliseEmail(raw);
-      if (!e) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на e-mail: «${raw}»` });
-      else if (!out.includes(e)) out.push(e);
-    });
-    return out;
+function emailsOf(list: string[], ctx: z.RefinementCtx): string[] {
+  const out: string[] = [];
+  list.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const e = normaliseEmail(raw);
+    if (!e) ctx.addIssue({ code: 'custom', path: [i], message: `Не похоже на e-mail: «${raw}»` });
+    else if (!out.includes(e)) out.push(e);
   });
+  return out;
+}
+
+const phoneList = z.array(z.string()).default([]).transform(phonesOf);
+const emailList = z.array(z.string()).default([]).transform(emailsOf);
+/** without a default: an absent list in an edit means "unchanged" */
+const phoneEdit = z.array(z.string()).transform(phonesOf);
+const emailEdit = z.array(z.string()).transform(emailsOf);
 
 const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), 'Дата и время визита в формате ISO')
   .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня');
 
-const revenue = z
-  .union([z.number(), z.string()])
-  .default('0')
-  .transform((v, ctx) => {
-    const r = parseRevenue(v);
-    if (r === null) ctx.addIssue({ code: 'custom', message: 'Выручка — число не меньше нуля, до копеек' });
-    return r ?? '0.00';
-  });
+const revenueValue = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const r = parseRevenue(v);
+  if (r === null) ctx.addIssue({ code: 'custom', message: 'Выручка — число не меньше нуля, до копеек' });
+  return r ?? '0.00';
+});
+const revenue = z.union([z.number(), z.string()]).default('0').pipe(revenueValue);
 
 export const VisitInputSchema = z
   .object({
@@ -77,13 +75,29 @@ export const VisitInputSchema = z
 export type VisitInput = z.input<typeof VisitInputSchema>;
 export type VisitParsed = z.output<typeof VisitInputSchema>;
 
-export const VisitUpdateSchema = z.object({
-  id: z.number().int().positive(),
-  status: z.string().trim().min(1).max(100).optional(),
-  revenue: revenue.optional(),
-  comment: z.string().max(2000).optional(),
-  tags: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
-});
+/**
+ * Editing a visit: only the fields given change. Status, revenue, comment and tags can be edited
+ * at any time (once sent they go out as a Calltouch `update`); phones, e-mails, name, date and
+ * site only until the visit may have reached Calltouch (the engine refuses later).
+ */
+export const VisitUpdateSchema = z
+  .object({
+    id: z.number().int().positive(),
+    status: z.string().trim().min(1, 'Укажите статус').max(100).optional(),
+    revenue: revenueValue.optional(),
+    comment: z.string().max(2000).optional(),
+    tags: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
+    phones: phoneEdit.optional(),
+    emails: emailEdit.optional(),
+    name: z.string().trim().max(200).optional(),
+    at: instant.optional(),
+    siteId: z.number().int().positive().nullable().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.phones !== undefined && v.emails !== undefined && v.phones.length === 0 && v.emails.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['phones'], message: 'Укажите хотя бы один телефон или e-mail' });
+    }
+  });
 
 export const VISIT_STATES = ['queued', 'sending', 'sent', 'failed', 'rejected', 'cancelled'] as const;
 export type VisitState = (typeof VISIT_STATES)[number];
@@ -97,7 +111,13 @@ export const VisitListSchema = z
   })
   .default({ offset: 0, limit: 100 });
 
-export const VisitPreviewSchema = z.object({ phones: phoneList, emails: emailList, at: instant });
+export const VisitPreviewSchema = z.object({
+  phones: phoneList,
+  emails: emailList,
+  at: instant,
+  /** limit the search to this Calltouch site's calls and requests */
+  siteId: z.number().int().positive().nullable().default(null),
+});
 
 export interface Visit {
   id: number;
@@ -119,6 +139,9 @@ export interface Visit {
   sentAt: string | null;
   createdAt: string;
   bitrix24: { entity: 'lead' | 'deal'; id: number | null; state: VisitState } | null;
+  /** nothing may have reached Calltouch or Bitrix24 yet: it can be cancelled, and its phones,
+   *  e-mails, name, date and site can still be edited */
+  cancellable: boolean;
 }
 
 export type VisitCounts = Record<VisitState, number>;

@@ -67,6 +67,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0004 adds the outbox verify flag, the sent payload and the visit status time, keeping rows', () => {
+    const db = new Database(':memory:');
+    migrate(db, 3);
+    db.prepare("INSERT INTO visit (order_number, at, status, created_at, updated_at) VALUES ('skvoz-1', 5, 'Визит', 5, 5)").run();
+    db.prepare("INSERT INTO outbox (target, op, visit_id, order_number, created_at, updated_at) VALUES ('calltouch', 'create', 1, 'skvoz-1', 5, 5)").run();
+    expect(migrate(db, 4)).toBe(4);
+    expect(db.prepare('SELECT state, verify, payload FROM outbox').get()).toEqual({ state: 'queued', verify: 0, payload: null });
+    expect(db.prepare('SELECT status_at FROM visit').get()).toEqual({ status_at: null });
+    db.prepare("INSERT INTO outbox (target, op, b24_deal_id, order_number, verify, payload, created_at, updated_at) VALUES ('calltouch', 'create', 7, 'b24-deal-7', 1, '{}', 6, 6)").run();
+    expect(db.prepare('SELECT order_number FROM outbox WHERE b24_deal_id = 7').get()).toEqual({ order_number: 'b24-deal-7' });
+    db.close();
+  });
+
   it('applies all pending steps in one transaction: a failing step leaves version and schema untouched', () => {
     const db = new Database(':memory:');
     const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT * FROM nope;') }];

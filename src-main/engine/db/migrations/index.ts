@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { updateToSchemaVersion1 } from './0001-initial';
 import { updateToSchemaVersion2 } from './0002-attribution';
 import { updateToSchemaVersion3 } from './0003-visits';
+import { updateToSchemaVersion4 } from './0004-outbox-verify';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 1, name: 'initial', up: updateToSchemaVersion1 },
   { version: 2, name: 'attribution', up: updateToSchemaVersion2 },
   { version: 3, name: 'visits', up: updateToSchemaVersion3 },
+  { version: 4, name: 'outbox-verify', up: updateToSchemaVersion4 },
 ];

@@ -1,0 +1,29 @@
+// Hash routes (`#/reports`): addressable screens without a server or history API.
+export const ROUTES = ['dashboard', 'reports', 'visits', 'health', 'settings'] as const;
+export type Route = (typeof ROUTES)[number];
+
+export function parseRoute(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'dashboard';
+}
+
+export function routeHref(r: Route): string {
+  return `#/${r}`;
+}
+
+class Router {
+  route = $state<Route>(parseRoute(typeof location === 'undefined' ? '' : location.hash));
+
+  /** Follows `hashchange`; returns the unsubscribe function (call from an effect). */
+  listen(): () => void {
+    const on = () => (this.route = parseRoute(location.hash));
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }
+
+  go(r: Route): void {
+    location.hash = routeHref(r);
+  }
+}
+
+export const router = new Router();

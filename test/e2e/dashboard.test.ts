@@ -1,0 +1,180 @@
+// The dashboard and reports against a real engine with the SMALL demo workspace: what the screen
+// shows must be exactly what `reports:query` returns (parsed back from the Russian format).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ReportResult, ReportRow, WorkspaceSummary } from '@shared/contract';
+import type { Dimension } from '@shared/metrics';
+import { addDays } from '@shared/time';
+import { formatDate } from '../../src-renderer/lib/format';
+import { modelHint } from '../../src-renderer/lib/i18n';
+import { anchorDate, presetRange, todayIn, type Preset } from '../../src-renderer/lib/periods';
+import { startHarness, type Harness } from './harness';
+import { TABLE_METRICS, displayTolerance, readKpis, readTable, screenshot, type ScreenMetric, type ScreenRow } from './screen';
+
+const NOW = Date.parse('2026-11-21T09:00:00Z');
+let h: Harness;
+let page: Page;
+let ws: WorkspaceSummary;
+
+async function open(route: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(h.url(`#/${route}`));
+  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+}
+
+async function expectedPeriod(preset: Preset): Promise<{ from: string; to: string }> {
+  const settings = await h.call('settings:get');
+  return presetRange(preset, { anchor: anchorDate(ws.dataTo, todayIn(settings.timeZone, Date.now())), dataFrom: ws.dataFrom });
+}
+
+function close(metric: ScreenMetric, shown: number | null, expected: number | null, kpi = false): boolean {
+  if (shown === null || expected === null) return shown === expected;
+  return Math.abs(shown - expected) <= displayTolerance(metric, kpi);
+}
+
+function sameRow(screen: ScreenRow, row: ReportRow, groupBy: Dimension[]): boolean {
+  if (screen.unattributed || row.unattributed) return screen.unattributed === row.unattributed;
+  return JSON.stringify(screen.dims) === JSON.stringify(groupBy.map((d) => row[d] ?? null));
+}
+
+/** Every row, every metric column and the totals on screen equal the engine's result. */
+function assertTableEquals(screen: Awaited<ReturnType<typeof readTable>>, expected: ReportResult): void {
+  expect(screen.groupBy).toBe(expected.groupBy.join(','));
+  expect(screen.rows).toHaveLength(expected.rows.length);
+  for (const row of expected.rows) {
+    const shown = screen.rows.find((s) => sameRow(s, row, expected.groupBy));
+    expect(shown, `row ${JSON.stringify(expected.groupBy.map((d) => row[d]))} is on screen`).toBeDefined();
+    for (const m of TABLE_METRICS) {
+      expect(close(m, shown!.values[m], row[m]), `${m} of ${JSON.stringify(shown!.dims)}: ${shown!.values[m]} vs ${row[m]}`).toBe(true);
+    }
+  }
+  for (const m of TABLE_METRICS) {
+    expect(close(m, screen.totals[m], expected.totals[m]), `total ${m}: ${screen.totals[m]} vs ${expected.totals[m]}`).toBe(true);
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness({ demo: 'small', now: NOW });
+  const current = await h.call('workspaces:current');
+  if (!current) throw new Error('the demo workspace is not open');
+  ws = current;
+  page = await h.newPage();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('dashboard on the small demo', () => {
+  it('shows the demo badge and the data freshness', async () => {
+    await open('dashboard');
+    expect(ws.isDemo).toBe(true);
+    expect(ws.dataTo).not.toBeNull();
+    await page.getByTestId('demo-badge').getByText('Демо-данные').waitFor();
+    expect(await page.getByTestId('freshness').textContent()).toContain(`Данные до ${formatDate(ws.dataTo)}`);
+  });
+
+  it('shows exactly the numbers of reports:query: KPI cards, every source row, the totals', async () => {
+    await open('dashboard');
+    await page.getByTestId('report-table').waitFor();
+    const screen = await readTable(page);
+    const period = await expectedPeriod('last30');
+    expect({ from: screen.from, to: screen.to }).toEqual(period);
+    expect(await page.getByTestId('period-range').textContent()).toContain(formatDate(period.from));
+
+    const expected = await h.call('reports:query', { ...period, groupBy: ['source'] });
+    expect(expected.totals.leads).toBeGreaterThan(0);
+    assertTableEquals(screen, expected);
+    if (expected.rows.some((r) => r.unattributed)) {
+      expect(await page.locator('[data-unattributed="true"]').textContent()).toContain('Без атрибуции');
+    }
+
+    const kpis = await readKpis(page);
+    for (const m of TABLE_METRICS) {
+      expect(close(m, kpis[m], expected.totals[m], true), `KPI ${m}: ${kpis[m]} vs ${expected.totals[m]}`).toBe(true);
+    }
+    // the chart draws the same sources (top ones, the rest summed)
+    const labels = JSON.parse((await page.getByTestId('bar-chart').getAttribute('data-labels')) ?? '[]') as string[];
+    expect(labels.length).toBeGreaterThan(0);
+  });
+
+  it('adds the medium column on the toggle, still equal to the engine', async () => {
+    await open('dashboard');
+    await page.getByTestId('toggle-medium').check();
+    await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
+    const screen = await readTable(page);
+    const expected = await h.call('reports:query', { from: screen.from, to: screen.to, groupBy: ['source', 'medium'] });
+    assertTableEquals(screen, expected);
+    expect(await page.locator('thead').textContent()).toContain('Канал');
+  });
+
+  it('follows the period presets and a custom period', async () => {
+    await open('dashboard');
+    await page.getByTestId('period-preset').selectOption('last90');
+    const p90 = await expectedPeriod('last90');
+    await page.locator(`[data-testid="report-table"][data-from="${p90.from}"][data-to="${p90.to}"]`).waitFor();
+    assertTableEquals(await readTable(page), await h.call('reports:query', { ...p90, groupBy: ['source'] }));
+
+    await page.getByTestId('period-preset').selectOption('custom');
+    const custom = { from: addDays(p90.to, -13), to: p90.to };
+    await page.getByTestId('period-from').fill(custom.from);
+    await page.getByTestId('period-to').fill(custom.to);
+    await page.getByRole('button', { name: 'Применить' }).click();
+    await page.locator(`[data-testid="report-table"][data-from="${custom.from}"][data-to="${custom.to}"]`).waitFor();
+
+    await page.getByTestId('period-from').fill(custom.to);
+    await page.getByTestId('period-to').fill(custom.from);
+    await page.getByRole('button', { name: 'Применить' }).click();
+    await page.getByText('Начало периода позже конца').waitFor();
+    // the last valid period stays on screen
+    expect(await page.getByTestId('report-table').getAttribute('data-from')).toBe(custom.from);
+  });
+
+  it('reports: group-by chooser and model picker ask the engine and show its answer', async () => {
+    await open('reports');
+    await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
+    await page.getByTestId('group-campaign').check();
+    await page.locator('[data-testid="report-table"][data-group-by="source,medium,campaign"]').waitFor();
+    await page.getByTestId('model-picker').selectOption('first');
+    expect(await page.getByTestId('model-hint').textContent()).toBe(modelHint('first'));
+    const period = await expectedPeriod('last30');
+    const expected = await h.call('reports:query', { ...period, groupBy: ['source', 'medium', 'campaign'], model: 'first' });
+    await expect
+      .poll(async () => {
+        try {
+          assertTableEquals(await readTable(page), expected);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .toBe(true);
+  });
+
+  it('takes screenshots of every screen, light and dark', async () => {
+    const ready: Record<string, string> = {
+      dashboard: '[data-testid="bar-chart"] canvas',
+      reports: '[data-testid="report-table"]',
+      visits: '[data-testid="visits-empty"]',
+      health: '[data-testid="health-empty"]',
+      settings: '[data-testid="settings-form"]',
+    };
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [route, selector] of Object.entries(ready)) {
+        await open(route);
+        await page.locator(selector).first().waitFor();
+        await screenshot(page, `${route}-${scheme}`);
+      }
+      await open('dashboard');
+      await page.getByTestId('toggle-medium').check();
+      await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
+      await screenshot(page, `dashboard-medium-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('made no request outside its origin and logged no errors', () => {
+    expect(h.problems).toEqual([]);
+  });
+});

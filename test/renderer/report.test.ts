@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportResult } from '@shared/contract';
+import { emptyBaseMetrics, withRatios } from '@shared/metrics';
+import { dimLabel, formatMetric, isEmptyReport, nextSort, rowKey, sortRows } from '../../src-renderer/lib/report';
+import { row } from './rows';
+
+const labels = { notSet: '(не задано)', unattributed: 'Без атрибуции' };
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('report helpers', () => {
+  it('labels dimensions, null values and the unattributed row', () => {
+    expect(dimLabel(row({ source: 'yandex' }, {}), 'source', labels, true)).toBe('yandex');
+    expect(dimLabel(row({ source: null }, {}), 'source', labels, true)).toBe('(не задано)');
+    expect(dimLabel(row({}, {}, true), 'source', labels, true)).toBe('Без атрибуции');
+    expect(dimLabel(row({}, {}, true), 'medium', labels, false)).toBe('');
+  });
+
+  it('keys rows by their dimension tuple', () => {
+    expect(rowKey(row({ source: 'a', medium: null }, {}), ['source', 'medium'])).toBe('["a",null]');
+    expect(rowKey(row({}, {}, true), ['source'])).not.toBe(rowKey(row({ source: null }, {}), ['source']));
+  });
+
+  it('sorts with the unattributed row last and nulls last', () => {
+    const rows = [
+      row({}, { leads: 100 }, true),
+      row({ source: 'b' }, { leads: 2, cost: 10, revenue: 30 }),
+      row({ source: 'a' }, { leads: 5 }),
+      row({ source: 'c' }, { leads: 3, cost: 3, revenue: 3 }),
+    ];
+    expect(sortRows(rows, { key: 'leads', dir: 'desc' }).map((r) => r.source ?? 'U')).toEqual(['a', 'c', 'b', 'U']);
+    expect(sortRows(rows, { key: 'leads', dir: 'asc' }).map((r) => r.source ?? 'U')).toEqual(['b', 'c', 'a', 'U']);
+    // romi is null for «a» (no cost): last among attributed rows in both directions
+    expect(sortRows(rows, { key: 'romi', dir: 'asc' }).map((r) => r.source ?? 'U')).toEqual(['c', 'b', 'a', 'U']);
+    expect(sortRows(rows, { key: 'romi', dir: 'desc' }).map((r) => r.source ?? 'U')).toEqual(['b', 'c', 'a', 'U']);
+    expect(sortRows(rows, { key: 'source', dir: 'asc' }).map((r) => r.source ?? 'U')).toEqual(['a', 'b', 'c', 'U']);
+  });
+
+  it('flips the direction on the same column', () => {
+    expect(nextSort({ key: 'leads', dir: 'desc' }, 'leads', false)).toEqual({ key: 'leads', dir: 'asc' });
+    expect(nextSort({ key: 'leads', dir: 'desc' }, 'revenue', false)).toEqual({ key: 'revenue', dir: 'desc' });
+    expect(nextSort({ key: 'leads', dir: 'desc' }, 'source', true)).toEqual({ key: 'source', dir: 'asc' });
+  });
+
+  it('formats metric cells by kind', () => {
+    expect(plain(formatMetric('leads', 51.5, 'RUB'))).toBe('51,5');
+    expect(plain(formatMetric('revenue', 350000, 'RUB'))).toBe('350 000 ₽');
+    expect(plain(formatMetric('romi', 1.5, 'RUB'))).toBe('150 %');
+    expect(formatMetric('cpl', null, 'RUB')).toBe('—');
+  });
+
+  it('calls a report empty when nothing happened', () => {
+    const base: ReportResult = {
+      workspace: 'w',
+      from: '2026-01-01',
+      to: '2026-01-31',
+      timeZone: 'Europe/Moscow',
+      model: 'last_non_direct',
+      basis: 'event',
+      groupBy: ['source'],
+      currency: 'RUB',
+      rows: [],
+      totals: withRatios(emptyBaseMetrics()),
+    };
+    expect(isEmptyReport(base)).toBe(true);
+    expect(isEmptyReport({ ...base, rows: [row({ source: 'x' }, {})] })).toBe(true);
+    expect(isEmptyReport({ ...base, rows: [row({ source: 'x' }, { leads: 1 })], totals: withRatios({ ...emptyBaseMetrics(), leads: 1 }) })).toBe(
+      false,
+    );
+  });
+});

@@ -34,6 +34,9 @@ export const CALL_CHANNELS = [
   'costs:import',
   'costs:list',
   'costs:delete',
+  'views:list',
+  'views:save',
+  'views:delete',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed'] as const;

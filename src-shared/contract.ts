@@ -20,6 +20,8 @@ import {
 
 export * from './reports-schema';
 export * from './visits-schema';
+export * from './views-schema';
+import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
 import { VisitInputSchema, VisitListSchema, VisitPreviewSchema, VisitUpdateSchema, type Visit, type VisitCounts, type VisitList, type VisitPreview } from './visits-schema';
 
 // ---------- envelope ----------
@@ -301,6 +303,9 @@ export const inputSchemas = {
   'costs:import': CostImportSchema,
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
+  'views:list': noInput,
+  'views:save': ViewSaveSchema,
+  'views:delete': ViewDeleteSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -335,6 +340,9 @@ export interface Outputs {
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
   'costs:delete': { deleted: number };
+  'views:list': SavedView[];
+  'views:save': SavedView;
+  'views:delete': { deleted: string };
 }
 
 export interface EventPayloads {

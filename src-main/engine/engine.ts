@@ -28,6 +28,7 @@ import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
 import { VisitService } from './visits/service';
+import { deleteView, listViews, saveView } from './views/store';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -275,6 +276,12 @@ export class Engine {
     'costs:list': () => listCostBatches(this.workspace.db),
     'costs:delete': (input) => {
       deleteCostBatch(this.workspace.db, input.id);
+      return { deleted: input.id };
+    },
+    'views:list': () => listViews(this.workspace),
+    'views:save': (input) => saveView(this.workspace, input, this.now()),
+    'views:delete': (input) => {
+      deleteView(this.workspace, input.id);
       return { deleted: input.id };
     },
   };

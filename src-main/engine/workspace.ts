@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SettingsSchema, type Settings, type WorkspaceSummary, type DemoSize } from '@shared/contract';
+import { SavedViewSchema, SettingsSchema, type SavedView, type Settings, type WorkspaceSummary, type DemoSize } from '@shared/contract';
 import { closeDatabase, openDatabase, type Db } from './db/open';
 import { instantToDate } from '@shared/time';
 import { SkvozError, notFound } from './errors';
@@ -18,6 +18,8 @@ export interface WorkspaceMeta {
   demoSize: DemoSize | null;
   createdAt: string;
   settings: Settings;
+  /** saved report views, in the order the user made them */
+  views: SavedView[];
 }
 
 function writeJsonAtomic(file: string, value: unknown): void {
@@ -46,6 +48,11 @@ export function readMeta(dir: string): WorkspaceMeta {
     demoSize: r.demoSize ?? null,
     createdAt: typeof r.createdAt === 'string' ? r.createdAt : new Date(0).toISOString(),
     settings: SettingsSchema.parse(r.settings ?? {}),
+    // a view an older or newer version cannot read is dropped rather than blocking the workspace
+    views: Array.isArray(r.views) ? r.views.flatMap((v) => {
+      const p = SavedViewSchema.safeParse(v);
+      return p.success ? [p.data] : [];
+    }) : [],
   };
 }
 
@@ -72,6 +79,7 @@ export class Workspace {
       demoSize: init.demoSize ?? null,
       createdAt: new Date().toISOString(),
       settings: SettingsSchema.parse({}),
+      views: [],
     };
     writeJsonAtomic(join(dir, META_FILE), meta);
     return new Workspace(dir, meta);

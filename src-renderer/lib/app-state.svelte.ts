@@ -11,7 +11,7 @@ import type {
 } from '@shared/contract';
 import { safeCall, skvoz } from './api';
 import { getLang, setLang, type Lang } from './i18n';
-import { DEFAULT_PRESET, anchorDate, presetRange, todayIn, type Period, type Preset } from './periods';
+import { DEFAULT_PRESET, anchorDate, presetRange, todayIn, type Period, type Preset } from '@shared/periods';
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
 

@@ -7,7 +7,7 @@ import type { Dimension } from '@shared/metrics';
 import { addDays } from '@shared/time';
 import { formatDate } from '../../src-renderer/lib/format';
 import { modelHint } from '../../src-renderer/lib/i18n';
-import { anchorDate, presetRange, todayIn, type Preset } from '../../src-renderer/lib/periods';
+import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
 import { startHarness, type Harness } from './harness';
 import { TABLE_METRICS, displayTolerance, readKpis, readTable, screenshot, type ScreenMetric, type ScreenRow } from './screen';
 

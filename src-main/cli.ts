@@ -5,7 +5,6 @@ import { basename, resolve } from 'node:path';
 import { Engine } from './engine/engine';
 import { Workspace } from './engine/workspace';
 import { createDemoWorkspace } from './engine/demo/workspace';
-import { ensureAttribution } from './engine/attribution/materialise';
 import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
 import { VISITS_HELP, runVisits } from './cli/visits';
 import { reportToCsv } from './engine/reports/csv';

@@ -167,6 +167,8 @@ export interface SyncStatus {
   running: boolean;
   runId: string | null;
   sources: Record<SourceKind, SourceStatus>;
+  /** the background schedule: `offline` while the network is down, `off` without sources or interval */
+  schedule: { state: 'stopped' | 'off' | 'waiting' | 'offline' | 'running'; nextAt: string | null };
 }
 
 export interface SyncProgress {

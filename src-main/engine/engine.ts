@@ -29,6 +29,8 @@ import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
 import { VisitService } from './visits/service';
 import { deleteView, listViews, saveView } from './views/store';
+import { Background } from './background';
+import { SyncJob, VisitsJob } from './jobs';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -61,6 +63,9 @@ export class Engine {
   private readonly registry: WorkspaceRegistry | null;
   private readonly emit: Emit;
   readonly sync: SyncManager;
+  /** timers of the open workspace; on only in the app (`startBackground`) */
+  readonly background = new Background();
+  private readonly syncJob: SyncJob;
   private readonly log = createLogger('engine');
 
   constructor(private readonly opts: EngineOptions) {
@@ -74,6 +79,14 @@ export class Engine {
       opts.overrides,
     );
     if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = Workspace.open(opts.workspaceDir);
+    this.syncJob = new SyncJob(this.sync);
+    this.background.add(this.syncJob);
+    this.background.add(new VisitsJob(() => this.visits(), () => this.now()));
+  }
+
+  /** The app: run the sync schedule and the visits sender for the open workspace (and later ones). */
+  startBackground(): void {
+    this.background.enable(this.ws);
   }
 
   /** App start: reopen the last workspace, or create and open the demo when there is none. */
@@ -105,6 +118,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    await this.background.close();
     this.sync.cancel();
     await this.sync.settle();
     this.ws?.close();
@@ -130,6 +144,12 @@ export class Engine {
     return this.visitsOf.service;
   }
 
+  /** Returns `value` after telling the background jobs that `reason` changed. */
+  private poked<T>(reason: string, value: T): T {
+    this.background.poke(reason);
+    return value;
+  }
+
   private now(): number {
     return this.opts.now?.() ?? Date.now();
   }
@@ -141,11 +161,14 @@ export class Engine {
 
   private async switchTo(ws: Workspace): Promise<WorkspaceSummary> {
     if (this.ws && this.ws.dir !== ws.dir) {
+      await this.background.close();
       this.sync.cancel();
       await this.sync.settle();
       this.ws.close();
     }
+    const reopened = this.ws === ws;
     this.ws = ws;
+    if (!reopened) this.background.open(ws);
     this.registry?.setLastOpened(ws.meta.id);
     const summary = ws.summary();
     this.emit('workspaces:changed', summary);
@@ -224,6 +247,7 @@ export class Engine {
         });
       }
       if (this.ws?.meta.id === input.id) {
+        await this.background.close();
         this.sync.cancel();
         await this.sync.settle();
         this.ws.close();
@@ -239,6 +263,7 @@ export class Engine {
       const ws = this.workspace;
       const next = SettingsSchema.parse({ ...ws.settings, ...patch });
       ws.updateMeta({ settings: next });
+      this.background.poke('settings');
       return next;
     },
     'sync:start': async (input) => {
@@ -246,7 +271,7 @@ export class Engine {
       return { runId };
     },
     'sync:cancel': () => ({ cancelled: this.sync.cancel() }),
-    'sync:status': () => this.sync.status(this.workspace),
+    'sync:status': () => ({ ...this.sync.status(this.workspace), schedule: this.syncJob.info() }),
     'sources:test': (input) => {
       const tester = (this.opts.testers ?? defaultTesters())[input.source];
       if (!tester) throw new SkvozError('internal', 'Проверка этого источника ещё не поддерживается.');
@@ -257,12 +282,12 @@ export class Engine {
     'reports:models': (q) => runModels(this.workspace, q),
     'reports:deals': (q) => listDeals(this.workspace, q),
     'reports:explain': (q) => explain(this.workspace, q.kind, q.id),
-    'visits:create': (input) => this.visits().create(input),
+    'visits:create': (input) => this.poked('visits', this.visits().create(input)),
     'visits:list': (q) => this.visits().list(q),
     'visits:preview': (q) => this.visits().preview(q),
-    'visits:update': (q) => this.visits().update(q),
+    'visits:update': (q) => this.poked('visits', this.visits().update(q)),
     'visits:cancel': (q) => this.visits().cancel(q.id),
-    'visits:retry': (q) => this.visits().retry(q.id),
+    'visits:retry': (q) => this.poked('visits', this.visits().retry(q.id)),
     'visits:send': () => this.visits().send(),
     'costs:import': (input) =>
       importCosts(this.workspace.db, {

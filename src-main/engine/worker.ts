@@ -86,6 +86,7 @@ async function start(): Promise<WorkerFatal | null> {
       version: data.version,
     });
     const summary = await engine.init(data.demoSize);
+    engine.startBackground();
     post({ type: 'ready', summary });
     return null;
   } catch (err) {

@@ -92,7 +92,7 @@ export class SyncManager {
     if (this.current) await this.current.done;
   }
 
-  status(ws: Workspace): SyncStatus {
+  status(ws: Workspace): Omit<SyncStatus, 'schedule'> {
     const rows = ws.db.prepare('SELECT * FROM sync_status').all() as {
       source: string;
       last_success_at: number | null;

@@ -22,6 +22,16 @@ describe('offline visits in reports (REPORTS.md "Visit")', () => {
     expect(r.rows).toEqual([expect.objectContaining({ source: OFFLINE, medium: OFFLINE, campaign: OFFLINE, visits: 1, visitRevenue: 900 })]);
   });
 
+  it('takes the configured fallback source, and recomputes when it is changed', () => {
+    const f = new Fixture();
+    f.visit(1, msk('2026-05-20'), { emails: ['anna@example.ru'], revenue: '900' });
+    expect(f.report({ from: '2026-05-01', to: '2026-05-31' }).rows.map((r) => r.source)).toEqual([OFFLINE]);
+    const s = f.ws.settings;
+    f.ws.updateMeta({ settings: { ...s, visits: { ...s.visits, customSource: { source: 'салон', medium: 'offline', campaign: 'витрина' } } } });
+    const r = f.report({ from: '2026-05-01', to: '2026-05-31', groupBy: ['source', 'medium', 'campaign'] });
+    expect(r.rows).toEqual([expect.objectContaining({ source: 'салон', medium: 'offline', campaign: 'витрина', visits: 1, visitRevenue: 900 })]);
+  });
+
   it("is a `visit` touch for the client's later CRM lead, and appears in reports at once (incremental)", () => {
     const f = new Fixture();
     const T = msk('2026-05-20');

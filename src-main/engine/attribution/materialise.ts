@@ -28,7 +28,7 @@ const VISIT_REVENUE = 5;
 const WIDTH = 6;
 
 export function rulesHash(s: Settings): string {
-  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, v: 1 };
+  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
 }
 
@@ -166,6 +166,7 @@ export class Materialiser {
       norm,
       lookbackMs: settings.lookbackDays * DAY_MS,
       toReportCurrency: currencyConverter(db, settings.currency),
+      visitDims: settings.visits.customSource,
     });
   }
 

@@ -89,6 +89,7 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
     norm: makeNormaliser(s.normalisation),
     lookbackMs: s.lookbackDays * DAY_MS,
     toReportCurrency: currencyConverter(ws.db, s.currency),
+    visitDims: s.visits.customSource,
   });
   const c = loader.loadIds(kind, [id])[0];
   if (!c) throw notFound(kind === 'deal' ? `Сделка ${id} не найдена в кэше.` : `Лид ${id} не найден в кэше.`);

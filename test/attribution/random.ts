@@ -1,18 +1,9 @@
 // Seeded pseudo-random generators for the attribution property tests (deterministic across runs).
 import type { Touch, TouchKind } from '../../src-main/engine/attribution/models';
 import { TOUCH_KINDS } from '../../src-main/engine/attribution/models';
+import { rng } from '../rng';
+export { rng };
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const int = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

@@ -12,6 +12,8 @@ import type {
 } from '../../../src-main/engine/sources/bitrix24/api-types';
 import type { DemoGenerator } from '../../../src-main/engine/demo';
 import { isoMs } from './query';
+import { rng } from '../../rng';
+export { rng };
 
 export interface Dictionaries {
   statuses: B24StatusRaw[];
@@ -60,17 +62,6 @@ export interface HistoryItem {
   STAGE_ID: string;
 }
 
-/** A tiny deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class PortalData {
   readonly leads = new Table<B24LeadRaw>();

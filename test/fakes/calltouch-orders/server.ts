@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { validateBody } from './validate';
+import { rng as mulberry32 } from '../../rng';
 
 export type Fault = 'ok' | 'timeout' | '500' | '500-before' | '429';
 
@@ -73,16 +74,6 @@ export interface FakeOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DMY = /^(\d{2})\/(\d{2})\/(\d{4})$/;
 

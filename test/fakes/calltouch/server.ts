@@ -3,6 +3,7 @@
 // `fake.route(...)`), the per-IP limit (5 rps by default → 429), injected faults and counters.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rng as mulberry32 } from '../../rng';
 
 export interface FakeRequest {
   method: string;
@@ -68,16 +69,6 @@ const FAULTS: FaultKind[] = ['http500', 'http503html', 'html200', 'truncated', '
 
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>Calltouch</title></head><body><h1>Ведутся технические работы</h1></body></html>';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const emptyFaults = (): Record<FaultKind, number> => ({ http500: 0, http503html: 0, html200: 0, truncated: 0, reset: 0, slow: 0 });
 

@@ -5,36 +5,10 @@
 //   `time.operating` / `operating_reset_at` (batch sub-calls from `result_time`). Slows a method
 //   down above 80 % of the limit and parks it until its reset at the limit.
 // Clock and sleep are injected so tests run the policies on virtual time.
-import { SkvozError } from '../../errors';
+import { cancelledError, type Clock } from '../clock';
 import type { B24Time } from './api-types';
 
-export interface Clock {
-  now(): number;
-  /** resolves after ms; rejects with a `cancelled` SkvozError when signal aborts */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export function cancelledError(): SkvozError {
-  return new SkvozError('cancelled', 'Синхронизация отменена.');
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(cancelledError());
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-export const realClock: Clock = { now: () => Date.now(), sleep };
+export { cancelledError, realClock, sleep, type Clock } from '../clock';
 
 export interface RateLimit {
   burst: number;

@@ -3,38 +3,13 @@
 // journals, the connection test — goes through ONE limiter at 4 rps, leaving headroom for clock
 // jitter. Requests are spaced evenly (no bursts): a per-IP sliding window never sees more than
 // ⌈rps⌉ requests in any second. A 429 pauses the whole limiter, not just the stream that met it.
-import { SkvozError } from '../../errors';
+import { cancelledError, realClock, type Clock } from '../clock';
 
 /** Time source and sleep, injectable so tests run without waiting. */
-export interface CtClock {
-  now(): number;
-  /** resolves after `ms`; rejects with SkvozError('cancelled') when `signal` aborts */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+export type CtClock = Clock;
+export { cancelledError };
 
-export function cancelledError(): SkvozError {
-  return new SkvozError('cancelled', 'Синхронизация отменена.');
-}
-
-export const systemClock: CtClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(cancelledError());
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(cancelledError());
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+export const systemClock: CtClock = realClock;
 
 export class RateLimiter {
   /** earliest instant the next request may start */

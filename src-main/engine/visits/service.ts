@@ -211,28 +211,18 @@ export class VisitService {
   }
 
   private async sendPass(signal?: AbortSignal): Promise<SendResult> {
-    const tuning = defaultTuning(this.deps.tuning);
-    const ct = new CalltouchSender({
+    const senderDeps = {
       ws: this.ws,
       secrets: this.deps.secrets,
       overrides: this.deps.overrides,
       now: this.deps.now,
-      tuning,
+      tuning: defaultTuning(this.deps.tuning),
       log: this.log,
       signal,
       changed: () => this.emit(),
-    });
-    const stats = await ct.run();
-    const b24 = await new Bitrix24Sender({
-      ws: this.ws,
-      secrets: this.deps.secrets,
-      overrides: this.deps.overrides,
-      now: this.deps.now,
-      tuning,
-      log: this.log,
-      signal,
-      changed: () => this.emit(),
-    }).run();
+    };
+    const stats = await new CalltouchSender(senderDeps).run();
+    const b24 = await new Bitrix24Sender(senderDeps).run();
     this.emit();
     if (stats.attempted || stats.reconciled) {
       this.log.info(

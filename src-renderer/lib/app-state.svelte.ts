@@ -11,9 +11,27 @@ import type {
 } from '@shared/contract';
 import { safeCall, skvoz } from './api';
 import { getLang, setLang, type Lang } from './i18n';
-import { DEFAULT_PRESET, anchorDate, presetRange, todayIn, type Period, type Preset } from '@shared/periods';
+import { anchorDate, comparePeriod, todayIn, type Anchor, type Period, type Preset } from '@shared/periods';
+import type { Basis, Model } from '@shared/metrics';
+import type { Compare, ReportFilters } from '@shared/reports-schema';
+import { ViewSpecSchema, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
+
+/** The default report setup: last 30 days anchored to data, no comparison, the workspace's model. */
+export function defaultSpec(): ViewSpec {
+  return ViewSpecSchema.parse({});
+}
+
+/** The period/model/basis/filters part of a report query, shared by reports:query|series|models|deals. */
+export interface ReportBase {
+  from: string;
+  to: string;
+  model?: Model;
+  basis: Basis;
+  filters: ReportFilters;
+  compare?: Compare;
+}
 
 class AppState {
   booted = $state(false);
@@ -30,16 +48,93 @@ class AppState {
   syncError = $state.raw<AppError | null>(null);
   syncDone = $state(false);
 
-  periodChoice = $state.raw<PeriodChoice>({ preset: DEFAULT_PRESET });
+  // ---- report setup (period bar): one ViewSpec shared by the dashboard and the reports screen ----
+  /** The chosen period, comparison, model, basis, filters, grouping, columns and mode. */
+  spec = $state.raw<ViewSpec>(defaultSpec());
 
-  /** The day presets end on: last date with data, else today in the workspace's zone. */
-  anchor = $derived(anchorDate(this.current?.dataTo, todayIn(this.settings?.timeZone)));
+  /** Today in the workspace's reporting zone. */
+  today = $derived(todayIn(this.settings?.timeZone));
 
-  period: Period = $derived.by(() => {
-    const c = this.periodChoice;
-    if (c.preset === 'custom') return { from: c.from, to: c.to };
-    return presetRange(c.preset, { anchor: this.anchor, dataFrom: this.current?.dataFrom ?? null });
+  /** The day presets end on: last date with data (or today, when the bar says so). */
+  anchor = $derived(
+    anchorDate(this.current?.dataTo, this.today, this.spec.period.kind === 'preset' ? this.spec.period.anchor : 'data'),
+  );
+
+  /** The concrete dates of the chosen period. */
+  period: Period = $derived(
+    viewRange(this.spec.period, {
+      today: this.today,
+      dataFrom: this.current?.dataFrom ?? null,
+      dataTo: this.current?.dataTo ?? null,
+    }),
+  );
+
+  /** The comparison period's dates, null when no comparison is chosen. */
+  comparison: Period | null = $derived(this.spec.compare ? comparePeriod(this.period.from, this.period.to, this.spec.compare) : null);
+
+  /** The model reports use: the chosen one, else the workspace default. */
+  model: Model | null = $derived(this.spec.model ?? this.settings?.defaultModel ?? null);
+
+  /** Period, model, basis, filters and comparison as a query base (spread into reports:* inputs). */
+  reportSetup: ReportBase = $derived({
+    from: this.period.from,
+    to: this.period.to,
+    model: this.spec.model ?? undefined,
+    basis: this.spec.basis,
+    filters: this.spec.filters,
+    compare: this.spec.compare ?? undefined,
   });
+
+  /** A copy of the current setup as a ViewSpec (for `views:save`). */
+  currentSpec(): ViewSpec {
+    return structuredClone($state.snapshot(this.spec)) as ViewSpec;
+  }
+
+  /** Opens a saved view (or any spec): replaces the whole setup. */
+  applyView(spec: ViewSpec): void {
+    this.spec = ViewSpecSchema.parse(spec);
+  }
+
+  /** Changes part of the setup. */
+  patchSpec(patch: Partial<ViewSpec>): void {
+    this.spec = { ...this.spec, ...patch };
+  }
+
+  setPeriod(period: ViewPeriod): void {
+    this.patchSpec({ period });
+  }
+
+  setAnchor(anchor: Anchor): void {
+    const p = this.spec.period;
+    if (p.kind === 'preset') this.setPeriod({ ...p, anchor });
+  }
+
+  setCompare(compare: Compare | null): void {
+    this.patchSpec({ compare });
+  }
+
+  setModel(model: Model | null): void {
+    this.patchSpec({ model });
+  }
+
+  setBasis(basis: Basis): void {
+    this.patchSpec({ basis });
+  }
+
+  setFilters(filters: ReportFilters): void {
+    this.patchSpec({ filters });
+  }
+
+  /** Compatibility: the period as a preset or a custom range. */
+  get periodChoice(): PeriodChoice {
+    const p = this.spec.period;
+    return p.kind === 'preset' ? { preset: p.preset } : { preset: 'custom', from: p.from, to: p.to };
+  }
+
+  set periodChoice(c: PeriodChoice) {
+    const anchor: Anchor = this.spec.period.kind === 'preset' ? this.spec.period.anchor : 'data';
+    this.setPeriod(c.preset === 'custom' ? { kind: 'custom', from: c.from, to: c.to } : { kind: 'preset', preset: c.preset, anchor });
+  }
 
   async boot(): Promise<void> {
     this.bootError = null;
@@ -61,6 +156,8 @@ class AppState {
       this.progress = null;
       this.syncError = null;
       this.syncDone = false;
+      // pipeline / responsible / site ids belong to the previous workspace
+      this.spec = { ...this.spec, filters: {} };
     }
     const [list, settings, status] = await Promise.all([
       safeCall(() => skvoz().workspaces.list()),

@@ -24,6 +24,7 @@ export const CALL_CHANNELS = [
   'reports:models',
   'reports:deals',
   'reports:explain',
+  'reports:options',
   'visits:create',
   'visits:list',
   'visits:preview',
@@ -37,6 +38,9 @@ export const CALL_CHANNELS = [
   'views:list',
   'views:save',
   'views:delete',
+  'health:summary',
+  'health:records',
+  'health:values',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed'] as const;

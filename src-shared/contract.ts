@@ -8,12 +8,14 @@ import {
   DealsQuerySchema,
   ExplainQuerySchema,
   ModelsQuerySchema,
+  OptionsQuerySchema,
   ReportQuerySchema,
   SeriesQuerySchema,
   isoDate,
   type DealsResult,
   type Explanation,
   type ModelsResult,
+  type ReportOptions,
   type ReportResult,
   type SeriesResult,
 } from './reports-schema';
@@ -21,6 +23,8 @@ import {
 export * from './reports-schema';
 export * from './visits-schema';
 export * from './views-schema';
+export * from './health-schema';
+import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
 import { VisitInputSchema, VisitListSchema, VisitPreviewSchema, VisitUpdateSchema, type Visit, type VisitCounts, type VisitList, type VisitPreview } from './visits-schema';
 
@@ -295,6 +299,7 @@ export const inputSchemas = {
   'reports:models': ModelsQuerySchema,
   'reports:deals': DealsQuerySchema,
   'reports:explain': ExplainQuerySchema,
+  'reports:options': OptionsQuerySchema,
   'visits:create': VisitInputSchema,
   'visits:list': VisitListSchema,
   'visits:preview': VisitPreviewSchema,
@@ -308,6 +313,9 @@ export const inputSchemas = {
   'views:list': noInput,
   'views:save': ViewSaveSchema,
   'views:delete': ViewDeleteSchema,
+  'health:summary': noInput,
+  'health:records': HealthRecordsSchema,
+  'health:values': HealthValuesSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {

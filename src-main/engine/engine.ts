@@ -24,6 +24,7 @@ import { defaultSources, defaultTesters } from './sync/sources';
 import { runReport } from './reports/query';
 import { runModels, runSeries } from './reports/series';
 import { explain, listDeals } from './reports/drill';
+import { reportOptions } from './reports/options';
 import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
@@ -31,6 +32,7 @@ import { VisitService } from './visits/service';
 import { deleteView, listViews, saveView } from './views/store';
 import { Background } from './background';
 import { SyncJob, VisitsJob } from './jobs';
+import { dimensionValues, healthRecords, healthSummary } from './health';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -282,6 +284,7 @@ export class Engine {
     'reports:models': (q) => runModels(this.workspace, q),
     'reports:deals': (q) => listDeals(this.workspace, q),
     'reports:explain': (q) => explain(this.workspace, q.kind, q.id),
+    'reports:options': (q) => reportOptions(this.workspace, q),
     'visits:create': (input) => this.poked('visits', this.visits().create(input)),
     'visits:list': (q) => this.visits().list(q),
     'visits:preview': (q) => this.visits().preview(q),
@@ -309,5 +312,8 @@ export class Engine {
       deleteView(this.workspace, input.id);
       return { deleted: input.id };
     },
+    'health:summary': () => healthSummary(this.workspace, this.now()),
+    'health:records': (q) => healthRecords(this.workspace, q),
+    'health:values': (q) => dimensionValues(this.workspace.db, q.limit),
   };
 }

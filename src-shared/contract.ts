@@ -340,6 +340,7 @@ export interface Outputs {
   'reports:models': ModelsResult;
   'reports:deals': DealsResult;
   'reports:explain': Explanation;
+  'reports:options': ReportOptions;
   'visits:create': Visit;
   'visits:list': VisitList;
   'visits:preview': VisitPreview;
@@ -353,6 +354,9 @@ export interface Outputs {
   'views:list': SavedView[];
   'views:save': SavedView;
   'views:delete': { deleted: string };
+  'health:summary': HealthSummary;
+  'health:records': HealthRecords;
+  'health:values': HealthValues;
 }
 
 export interface EventPayloads {

@@ -161,3 +161,25 @@ export interface Explanation {
 }
 
 export { METRICS, UNATTRIBUTED_REASONS };
+
+/** `reports:options`: what the period bar's filters can offer for a period (values taken from the data). */
+export const OptionsQuerySchema = z
+  .object({ from: isoDate, to: isoDate, limit: z.number().int().min(1).max(1000).default(200) })
+  .refine((q) => q.from <= q.to, periodOrder);
+export type OptionsQuery = z.infer<typeof OptionsQuerySchema>;
+
+export interface FilterOption<K = number> {
+  id: K;
+  /** the name as in Bitrix24 / the Calltouch settings; null when unknown */
+  name: string | null;
+  /** records in the period (deals for pipelines, leads + deals for responsibles, calls + requests for sites) */
+  count: number;
+}
+
+export interface ReportOptions {
+  pipelines: FilterOption[];
+  responsible: FilterOption[];
+  sites: FilterOption[];
+  /** per dimension, the values seen in the period (null = not set), busiest first */
+  dimensions: Record<Dimension, FilterOption<string | null>[]>;
+}

@@ -1,6 +1,8 @@
 // Pure builders of chart.js data and options from report rows (DESIGN.md §5: charts draw,
 // builders decide). No DOM, no chart.js import: the shapes are chart.js's, checked where drawn.
-import type { ReportRow } from '@shared/contract';
+import type { Dimension } from '@shared/metrics';
+import type { Grain, ReportResult, ReportRow, SeriesPoint, SeriesResult } from '@shared/contract';
+import { METRIC_KIND, type TableMetric } from './report';
 
 export type Scheme = 'light' | 'dark';
 
@@ -9,11 +11,37 @@ export interface Palette {
   revenue: string;
   grid: string;
   text: string;
+  /** the comparison period's line */
+  compare: string;
+  /** the card background (doughnut slice borders) */
+  surface: string;
+  /** the unattributed bar / slice: a neutral grey, never one of the channel colours */
+  unattributed: string;
+  /** channel colours of the doughnut, in order */
+  mix: readonly string[];
 }
 
 export const PALETTES: Record<Scheme, Palette> = {
-  light: { leads: '#4f74d9', revenue: '#2f9e74', grid: '#e6e8ec', text: '#5b6270' },
-  dark: { leads: '#7f9ff0', revenue: '#4fc393', grid: '#2c323c', text: '#a4abb8' },
+  light: {
+    leads: '#4f74d9',
+    revenue: '#2f9e74',
+    grid: '#e6e8ec',
+    text: '#5b6270',
+    compare: '#9aa3b2',
+    surface: '#ffffff',
+    unattributed: '#b9bfc9',
+    mix: ['#4f74d9', '#2f9e74', '#e0923a', '#8e63c7', '#d15b7a', '#3aa3b8', '#a8a23a'],
+  },
+  dark: {
+    leads: '#7f9ff0',
+    revenue: '#4fc393',
+    grid: '#2c323c',
+    text: '#a4abb8',
+    compare: '#6b7483',
+    surface: '#1a1e25',
+    unattributed: '#4a515e',
+    mix: ['#7f9ff0', '#4fc393', '#f0ab5c', '#b08de6', '#ec7f9b', '#5cc3d6', '#cdc65e'],
+  },
 };
 
 export interface SourceTotal {
@@ -183,3 +211,201 @@ export function buildBarOptions(palette: Palette, fmt: AxisFormatters, fontFamil
 }
 
 export type BarOptions = ReturnType<typeof buildBarOptions>;
+
+// ---------- time series (line) ----------
+
+export interface LineDataset {
+  label: string;
+  data: (number | null)[];
+  borderColor: string;
+  backgroundColor: string;
+  borderWidth: number;
+  borderDash: number[];
+  pointRadius: number;
+  pointHoverRadius: number;
+  tension: number;
+  spanGaps: boolean;
+}
+
+export interface LineChartData {
+  labels: string[];
+  datasets: LineDataset[];
+}
+
+/** One metric's value at a point: counts and money rounded to kopecks, ratios kept, missing = gap. */
+export function pointValue(p: SeriesPoint, metric: TableMetric): number | null {
+  const v = p.metrics[metric];
+  if (v === null || v === undefined || !Number.isFinite(v)) return null;
+  return METRIC_KIND[metric] === 'percent' ? Math.round(v * 10000) / 10000 : round2(v);
+}
+
+/**
+ * The metric over the period's buckets, with the comparison period's line (dashed, grey) laid
+ * over the same x positions: bucket i of the comparison against bucket i of the period (a
+ * shorter comparison leaves gaps, a longer one is cut).
+ */
+export function buildSeriesData(
+  series: Pick<SeriesResult, 'grain' | 'points' | 'compare'>,
+  metric: TableMetric,
+  opts: { palette: Palette; labels: { current: string; compare: string }; bucket: (from: string, to: string, grain: Grain) => string },
+): LineChartData {
+  const n = series.points.length;
+  const dense = n > 40;
+  const line = (label: string, data: (number | null)[], color: string, dashed: boolean): LineDataset => ({
+    label,
+    data,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: dashed ? 1.5 : 2,
+    borderDash: dashed ? [5, 4] : [],
+    pointRadius: dense || dashed ? 0 : 2.5,
+    pointHoverRadius: 4,
+    tension: 0.25,
+    spanGaps: false,
+  });
+  const datasets = [line(opts.labels.current, series.points.map((p) => pointValue(p, metric)), opts.palette.leads, false)];
+  if (series.compare) {
+    const cmp = series.compare.points;
+    datasets.push(line(opts.labels.compare, Array.from({ length: n }, (_, i) => (cmp[i] ? pointValue(cmp[i], metric) : null)), opts.palette.compare, true));
+  }
+  return { labels: series.points.map((p) => opts.bucket(p.from, p.to, series.grain)), datasets };
+}
+
+/** Options of the time-series chart: one y axis in the metric's format, no animation. */
+export function buildSeriesOptions(palette: Palette, format: (v: number) => string, axis: (v: number) => string, fontFamily: string) {
+  const ticks = { color: palette.text, font: { family: fontFamily, size: 12 } };
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    interaction: { mode: 'index' as const, intersect: false },
+    plugins: {
+      legend: {
+        position: 'top' as const,
+        align: 'end' as const,
+        labels: { color: palette.text, boxWidth: 12, boxHeight: 2, font: { family: fontFamily, size: 12 } },
+      },
+      tooltip: {
+        callbacks: {
+          label: (ctx: TooltipContext): string => `${ctx.dataset.label ?? ''}: ${ctx.parsed.y === null ? '—' : format(ctx.parsed.y)}`,
+        },
+      },
+    },
+    scales: {
+      x: { grid: { display: false }, border: { color: palette.grid }, ticks: { ...ticks, maxRotation: 0, autoSkip: true, autoSkipPadding: 12 } },
+      y: {
+        type: 'linear' as const,
+        beginAtZero: true,
+        grid: { color: palette.grid },
+        border: { display: false },
+        ticks: { ...ticks, callback: (v: number | string): string => axis(Number(v)) },
+      },
+    },
+  };
+}
+
+export type SeriesOptions = ReturnType<typeof buildSeriesOptions>;
+
+/** Picks the grain that gives a readable number of points for a period of `days` days. */
+export function defaultGrain(days: number): Grain {
+  if (days <= 62) return 'day';
+  if (days <= 366) return 'week';
+  return 'month';
+}
+
+// ---------- channel mix (doughnut) ----------
+
+export interface MixSlice {
+  label: string;
+  value: number;
+  /** share of the total of all slices (0…1) */
+  share: number;
+  unattributed: boolean;
+}
+
+export interface DoughnutData {
+  labels: string[];
+  datasets: { label: string; data: number[]; backgroundColor: string[]; borderColor: string; borderWidth: number; hoverOffset: number }[];
+}
+
+/**
+ * Shares of one metric per value of `dim` (the channel: medium by default): the biggest values
+ * first, the tail summed into «Другие» when there are more than `maxSlices`, the unattributed
+ * slice last in grey — shown whenever it is not zero, however small.
+ */
+export function mixSlices(
+  rows: readonly ReportRow[],
+  metric: 'leads' | 'deals' | 'wonDeals' | 'revenue',
+  opts: { dim?: Dimension; labels: Pick<ChartLabels, 'notSet' | 'unattributed' | 'others'>; maxSlices?: number },
+): MixSlice[] {
+  const dim = opts.dim ?? 'medium';
+  const maxSlices = Math.max(2, opts.maxSlices ?? 7);
+  const by = new Map<string, { label: string; value: number }>();
+  let unattributed = 0;
+  for (const r of rows) {
+    if (r.unattributed) {
+      unattributed += r[metric];
+      continue;
+    }
+    const v = r[dim];
+    const key = v ?? '\u0000';
+    const label = v === null || v === undefined || v === '' ? opts.labels.notSet : v;
+    const e = by.get(key) ?? { label, value: 0 };
+    e.value += r[metric];
+    by.set(key, e);
+  }
+  const sorted = [...by.values()].filter((e) => e.value > 0).sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, 'ru'));
+  const room = maxSlices - (unattributed > 0 ? 1 : 0);
+  let shown = sorted;
+  if (sorted.length > room) {
+    shown = sorted.slice(0, room - 1);
+    shown.push({ label: opts.labels.others, value: sorted.slice(room - 1).reduce((a, e) => a + e.value, 0) });
+  }
+  const slices = shown.map((e) => ({ label: e.label, value: e.value, unattributed: false }));
+  if (unattributed > 0) slices.push({ label: opts.labels.unattributed, value: unattributed, unattributed: true });
+  const total = slices.reduce((a, s) => a + s.value, 0);
+  return slices.map((s) => ({ ...s, value: round2(s.value), share: total > 0 ? s.value / total : 0 }));
+}
+
+export function buildMixData(slices: readonly MixSlice[], opts: { palette: Palette; label: string }): DoughnutData {
+  let k = 0;
+  const colors = slices.map((s) => (s.unattributed ? opts.palette.unattributed : opts.palette.mix[k++ % opts.palette.mix.length]!));
+  return {
+    labels: slices.map((s) => s.label),
+    datasets: [
+      { label: opts.label, data: slices.map((s) => s.value), backgroundColor: colors, borderColor: opts.palette.surface, borderWidth: 2, hoverOffset: 4 },
+    ],
+  };
+}
+
+export function buildMixOptions(palette: Palette, format: (v: number, share: number) => string, fontFamily: string) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false as const,
+    cutout: '62%',
+    plugins: {
+      legend: { display: false },
+      tooltip: {
+        bodyFont: { family: fontFamily },
+        callbacks: {
+          label: (ctx: { label?: string; parsed: number; dataset: { data: number[] } }): string => {
+            const total = ctx.dataset.data.reduce((a, b) => a + b, 0);
+            return `${ctx.label ?? ''}: ${format(ctx.parsed, total > 0 ? ctx.parsed / total : 0)}`;
+          },
+        },
+      },
+    },
+    color: palette.text,
+  };
+}
+
+export type MixOptions = ReturnType<typeof buildMixOptions>;
+
+/** The unattributed row's share of a metric's total (null when the total is 0): shown, never hidden. */
+export function unattributedShare(result: Pick<ReportResult, 'rows' | 'totals'>, metric: 'leads' | 'deals' | 'wonDeals' | 'revenue'): number | null {
+  const total = result.totals[metric];
+  if (!total) return null;
+  const u = result.rows.filter((r) => r.unattributed).reduce((a, r) => a + r[metric], 0);
+  return u / total;
+}

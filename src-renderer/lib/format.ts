@@ -96,3 +96,60 @@ export function parseRuNumber(text: string): number | null {
   if (!Number.isFinite(n)) return null;
   return percent ? n / 100 : n;
 }
+
+/** The minus sign of signed numbers (U+2212, as Russian typography wants). */
+export const MINUS = '\u2212';
+
+function signed(text: string, v: number): string {
+  if (v > 0) return `+${text}`;
+  if (v < 0) return `${MINUS}${text}`;
+  return text;
+}
+
+/** A change with its sign: `+1 234`, `−56,5`, `0`. */
+export function formatSignedNumber(v: number | null | undefined, maxFraction = 2): string {
+  if (missing(v)) return DASH;
+  return signed(formatNumber(Math.abs(v), maxFraction), roundTo(v, maxFraction));
+}
+
+/** A change of money with its sign: `+12 000 ₽`, `−350 ₽`. */
+export function formatSignedMoney(v: number | null | undefined, currency = 'RUB', rounded = false): string {
+  if (missing(v)) return DASH;
+  return signed(formatMoney(Math.abs(v), currency, rounded), rounded ? Math.round(v) : roundTo(v, 2));
+}
+
+/** A relative change with its sign: 0.125 → `+12,5 %`. */
+export function formatSignedPercent(ratio: number | null | undefined, maxFraction = 1): string {
+  if (missing(ratio)) return DASH;
+  return signed(formatPercent(Math.abs(ratio), maxFraction), roundTo(ratio * 100, maxFraction));
+}
+
+/** A change of a percentage in percentage points: 0.052 → `+5,2 п. п.` (`pp` in English). */
+export function formatSignedPoints(ratio: number | null | undefined, unit: string, maxFraction = 1): string {
+  if (missing(ratio)) return DASH;
+  const points = ratio * 100;
+  return `${signed(formatNumber(Math.abs(points), maxFraction), roundTo(points, maxFraction))}\u00a0${unit}`;
+}
+
+function roundTo(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+const MONTHS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A time-series bucket on an axis: a day `21.11`, a week `16.11–22.11` (clipped to the period),
+ * a month `ноя 2026`. Calendar dates, no time zone involved.
+ */
+export function formatBucket(from: string, to: string, grain: 'day' | 'week' | 'month', locale = LOCALE): string {
+  const dm = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}`;
+  if (grain === 'day') return dm(from);
+  if (grain === 'week') return from === to ? dm(from) : `${dm(from)}–${dm(to)}`;
+  let f = MONTHS.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    MONTHS.set(locale, f);
+  }
+  return f.format(new Date(`${from.slice(0, 7)}-01T00:00:00Z`)).replace(/\s*г\.$/, '');
+}

@@ -75,3 +75,19 @@ describe('format', () => {
     expect(parseRuNumber('')).toBeNull();
   });
 });
+
+describe('signed changes', () => {
+  it('prints changes with a plus or a true minus, in the Russian format', async () => {
+    const f = await import('../../src-renderer/lib/format');
+    const norm = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+    expect(norm(f.formatSignedNumber(1234.5))).toBe('+1 234,5');
+    expect(norm(f.formatSignedNumber(-3))).toBe('\u22123');
+    expect(f.formatSignedNumber(0)).toBe('0');
+    expect(norm(f.formatSignedMoney(-12000.4, 'RUB', true))).toBe('\u221212 000 ₽');
+    expect(norm(f.formatSignedPercent(0.125))).toBe('+12,5 %');
+    expect(norm(f.formatSignedPoints(-0.052, 'п. п.'))).toBe('\u22125,2 п. п.');
+    expect(f.formatSignedPercent(null)).toBe('—');
+    // parsed back by the tests that compare the screen with the engine
+    expect(f.parseRuNumber(f.formatSignedMoney(-12000, 'RUB'))).toBe(-12000);
+  });
+});

@@ -41,12 +41,31 @@ export const CALL_CHANNELS = [
   'health:summary',
   'health:records',
   'health:values',
+  'export:run',
+  'export:cancel',
+  'export:html',
+  'export:pdf',
+  'export:png',
+  'files:chooseSave',
+  'files:chooseFolder',
+  'schedules:list',
+  'schedules:save',
+  'schedules:delete',
 ] as const;
 
-export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed'] as const;
+export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished'] as const;
 
 /** Channels the Electron shell answers itself (secrets live in the main process only). */
-export const SHELL_CHANNELS = ['secrets:status', 'secrets:set', 'secrets:clear'] as const;
+export const SHELL_CHANNELS = [
+  'secrets:status',
+  'secrets:set',
+  'secrets:clear',
+  // exports: dialogs, printToPDF and chart images need the main process
+  'files:chooseSave',
+  'files:chooseFolder',
+  'export:pdf',
+  'export:png',
+] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

@@ -24,6 +24,8 @@ export * from './reports-schema';
 export * from './visits-schema';
 export * from './views-schema';
 export * from './health-schema';
+export * from './export-schema';
+import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
 import { VisitInputSchema, VisitListSchema, VisitPreviewSchema, VisitUpdateSchema, type Visit, type VisitCounts, type VisitList, type VisitPreview } from './visits-schema';
@@ -316,6 +318,17 @@ export const inputSchemas = {
   'health:summary': noInput,
   'health:records': HealthRecordsSchema,
   'health:values': HealthValuesSchema,
+  // exports (issue 8)
+  'export:run': ExportRunSchema,
+  'export:cancel': z.object({ jobId: z.string().min(1) }),
+  'export:html': ExportHtmlSchema,
+  'export:pdf': z.object({ what: ExportWhatSchema, path: ExportRunSchema.shape.path }),
+  'export:png': z.object({ path: ExportRunSchema.shape.path, dataUrl: z.string().startsWith('data:image/png;base64,').max(40_000_000) }),
+  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png']) }),
+  'files:chooseFolder': z.object({ title: z.string().max(200).optional() }).default({}),
+  'schedules:list': noInput,
+  'schedules:save': ScheduleSaveSchema,
+  'schedules:delete': ScheduleDeleteSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -357,6 +370,17 @@ export interface Outputs {
   'health:summary': HealthSummary;
   'health:records': HealthRecords;
   'health:values': HealthValues;
+  'export:run': ExportJob;
+  'export:cancel': { cancelled: boolean };
+  'export:html': { html: string; title: string };
+  'export:pdf': { path: string; bytes: number };
+  'export:png': { path: string; bytes: number };
+  /** null when the user closed the dialog */
+  'files:chooseSave': { path: string | null };
+  'files:chooseFolder': { path: string | null };
+  'schedules:list': ExportSchedule[];
+  'schedules:save': ExportSchedule;
+  'schedules:delete': { deleted: string };
 }
 
 export interface EventPayloads {
@@ -366,6 +390,8 @@ export interface EventPayloads {
   /** filling a new demo workspace: stage is dictionaries | leads | contacts | deals | calls | requests | costRows */
   'workspaces:progress': { stage: string; done: number; total: number };
   'visits:changed': VisitCounts;
+  'export:progress': ExportProgress;
+  'export:finished': ExportFinished;
 }
 
 // A missing output or event type is a compile error.

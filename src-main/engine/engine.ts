@@ -33,6 +33,9 @@ import { deleteView, listViews, saveView } from './views/store';
 import { Background } from './background';
 import { SyncJob, VisitsJob } from './jobs';
 import { dimensionValues, healthRecords, healthSummary } from './health';
+import { ExportManager } from './export/manager';
+import { ScheduledExportsJob, deleteSchedule, listSchedules, saveSchedule } from './export/schedules';
+import type { PdfRenderer } from './export/write';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -54,6 +57,8 @@ export interface EngineOptions {
   overrides?: SourceOverrides;
   /** connection tests per source (the connectors provide them) */
   testers?: Partial<Record<SourceKind, SourceTester>>;
+  /** PDF exports from the engine (the CLI's Chromium); in the app the shell prints (export:pdf) */
+  pdf?: PdfRenderer;
 }
 
 export type SourceTester = (ctx: { ws: Workspace; secrets: SecretProvider; overrides: SourceOverrides; input: SourceTestInput }) => Promise<SourceTestResult>;
@@ -69,6 +74,9 @@ export class Engine {
   readonly background = new Background();
   private readonly syncJob: SyncJob;
   private readonly log = createLogger('engine');
+  /** export jobs (export:run) and the scheduled exports of the open workspace */
+  readonly exports: ExportManager;
+  readonly scheduledExports: ScheduledExportsJob;
 
   constructor(private readonly opts: EngineOptions) {
     this.registry = opts.root ? new WorkspaceRegistry(opts.root) : null;
@@ -84,6 +92,9 @@ export class Engine {
     this.syncJob = new SyncJob(this.sync);
     this.background.add(this.syncJob);
     this.background.add(new VisitsJob(() => this.visits(), () => this.now()));
+    this.exports = new ExportManager({ workspace: () => this.workspace, emit: (e, p) => this.emit(e, p), now: () => this.now(), pdf: opts.pdf });
+    this.scheduledExports = new ScheduledExportsJob(() => this.now());
+    this.background.add(this.scheduledExports);
   }
 
   /** The app: run the sync schedule and the visits sender for the open workspace (and later ones). */
@@ -120,6 +131,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    await this.exports.close();
     await this.background.close();
     this.sync.cancel();
     await this.sync.settle();
@@ -163,6 +175,7 @@ export class Engine {
 
   private async switchTo(ws: Workspace): Promise<WorkspaceSummary> {
     if (this.ws && this.ws.dir !== ws.dir) {
+      await this.exports.close();
       await this.background.close();
       this.sync.cancel();
       await this.sync.settle();
@@ -315,5 +328,14 @@ export class Engine {
     'health:summary': () => healthSummary(this.workspace, this.now()),
     'health:records': (q) => healthRecords(this.workspace, q),
     'health:values': (q) => dimensionValues(this.workspace.db, q.limit),
+    'export:run': (input) => this.exports.run(input),
+    'export:cancel': (input) => ({ cancelled: this.exports.cancel(input.jobId) }),
+    'export:html': (input) => this.exports.html(input.what),
+    'schedules:list': () => listSchedules(this.workspace, this.now()),
+    'schedules:save': (input) => this.poked('schedules', saveSchedule(this.workspace, input, this.now())),
+    'schedules:delete': (input) => {
+      deleteSchedule(this.workspace, input.id);
+      return { deleted: input.id };
+    },
   };
 }

@@ -12,6 +12,8 @@ import { installMenu } from './menu';
 import { APP_INDEX_URL, allowedOrigins, devServerOrigin } from './origin';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { SecretStore } from './secrets';
+import { ExportShell } from './exports';
+import { printHtmlToPdf } from './print';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
 const log = createLogger('shell');
@@ -97,7 +99,17 @@ async function boot(): Promise<void> {
       showFatal(info);
     },
   });
-  registerIpc(ipcMain, { allowedOrigins: allowed, engine: host, secrets });
+  const exportShell = new ExportShell({
+    dialog: {
+      showSaveDialog: (o) => (mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)),
+      showOpenDialog: (o) => (mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o)),
+    },
+    prefsFile: join(userData, 'export-folder.json'),
+    defaultDir: app.getPath('documents'),
+    printer: printHtmlToPdf,
+    engine: host,
+  });
+  registerIpc(ipcMain, { allowedOrigins: allowed, engine: host, secrets, exports: exportShell });
   void host.start();
 
   const startUrl = devOrigin && rendererUrl ? rendererUrl : APP_INDEX_URL;

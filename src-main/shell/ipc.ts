@@ -24,11 +24,22 @@ export interface SecretsHandler {
   forgetWorkspace(workspaceId: string): void;
 }
 
+/** Dialogs, PDF and PNG of exports (shell/exports.ts). */
+export interface ExportsHandler {
+  chooseSave(input: Parsed<'files:chooseSave'>): Promise<Result<{ path: string | null }>>;
+  chooseFolder(input: Parsed<'files:chooseFolder'>): Promise<Result<{ path: string | null }>>;
+  pdf(input: Parsed<'export:pdf'>): Promise<Result<{ path: string; bytes: number }>>;
+  png(input: Parsed<'export:png'>): Promise<Result<{ path: string; bytes: number }>>;
+  /** engine calls that write files must name a path picked in a dialog */
+  checkEngineCall(channel: string, input: unknown): Result<never> | null;
+}
+
 export interface IpcDeps {
   /** Origins allowed to call (see origin.ts `allowedOrigins`). */
   allowedOrigins: readonly string[];
   engine: EngineCaller;
   secrets: SecretsHandler;
+  exports?: ExportsHandler;
 }
 
 /** The part of the invoke event we look at. */
@@ -56,6 +67,18 @@ async function routeShell(channel: ShellChannel, input: unknown, deps: IpcDeps):
     case 'secrets:clear':
       return deps.secrets.clear(ws, input as Parsed<'secrets:clear'>);
   }
+  const ex = deps.exports;
+  if (!ex) return { ok: false, error: { code: 'internal', message: 'Выгрузка в файл недоступна в этом окне.' } };
+  switch (channel) {
+    case 'files:chooseSave':
+      return ex.chooseSave(input as Parsed<'files:chooseSave'>);
+    case 'files:chooseFolder':
+      return ex.chooseFolder(input as Parsed<'files:chooseFolder'>);
+    case 'export:pdf':
+      return ex.pdf(input as Parsed<'export:pdf'>);
+    case 'export:png':
+      return ex.png(input as Parsed<'export:png'>);
+  }
 }
 
 /** Sender check → schema → route. Never throws; always a Result envelope. */
@@ -69,6 +92,8 @@ export async function handleCall(deps: IpcDeps, channel: CallChannel, event: Sen
   if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
   try {
     if (isShellChannel(channel)) return await routeShell(channel, parsed.data, deps);
+    const refused = deps.exports?.checkEngineCall(channel, parsed.data);
+    if (refused) return refused;
     const result = await deps.engine.call(channel, parsed.data);
     if (channel === 'workspaces:delete' && result.ok) {
       deps.secrets.forgetWorkspace((result.value as Output<'workspaces:delete'>).deleted);

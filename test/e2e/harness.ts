@@ -28,8 +28,10 @@ import {
   type SecretKey,
   type SecretsStatus,
 } from '@shared/contract';
-import { Engine } from '../../src-main/engine/engine';
+import { Engine, type SourceTester } from '../../src-main/engine/engine';
+import type { SourceOverrides, SourceSync } from '../../src-main/engine/sync/orchestrator';
 import { MemorySecrets } from '../../src-main/engine/secrets';
+import { testExportShell, type ExportShellChannel } from '../export/test-shell';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = join(ROOT, 'out/renderer');
@@ -211,6 +213,11 @@ export interface HarnessOptions {
   demo?: DemoSize | null;
   /** The engine's clock ("today" for the demo generator). */
   now?: number;
+  /** Source base URLs (the loopback fakes) and Calltouch sites, as the CLI's environment gives them. */
+  overrides?: SourceOverrides;
+  /** The connectors (e.g. with fast retry knobs for tests); default: the engine's own. */
+  sources?: SourceSync[];
+  testers?: Partial<Record<'bitrix24' | 'calltouch', SourceTester>>;
 }
 
 /** Returns a reply to use instead of the engine's, or undefined to let the call through. */
@@ -247,6 +254,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     root: dir,
     secrets: secrets.provider,
     now: now === undefined ? undefined : () => now,
+    overrides: opts.overrides,
+    sources: opts.sources,
+    testers: opts.testers,
     emit: (event, payload) => {
       for (const p of pages) void emitToPage(p, event, payload);
     },
@@ -258,6 +268,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const problems: string[] = [];
   const server = await startStaticServer(RENDERER_DIR);
   const browser = await launchChromium();
+  const exportShell = testExportShell(engine, () => browser);
 
   const harness: Harness = {
     engine,
@@ -269,7 +280,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     dispatch: async (channel, input) => {
       const injected = harness.intercept?.(channel, input);
       if (injected) return injected;
-      if (isShellChannel(channel)) return secrets.dispatch(channel, input);
+      if (isShellChannel(channel)) {
+        if (!channel.startsWith('secrets:')) return exportShell.dispatch(channel as ExportShellChannel, input);
+        return secrets.dispatch(channel as 'secrets:status' | 'secrets:set' | 'secrets:clear', input);
+      }
       return engine.dispatch(channel as EngineChannel, input);
     },
     async call(channel, input) {

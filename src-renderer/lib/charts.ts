@@ -39,7 +39,7 @@ export const PALETTES: Record<Scheme, Palette> = {
     text: '#a4abb8',
     compare: '#6b7483',
     surface: '#1a1e25',
-    unattributed: '#4a515e',
+    unattributed: '#6b7280',
     mix: ['#7f9ff0', '#4fc393', '#f0ab5c', '#b08de6', '#ec7f9b', '#5cc3d6', '#cdc65e'],
   },
 };

@@ -139,7 +139,25 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const SettingsPatchSchema = SettingsSchema.partial();
+/**
+ * A partial update: keys left out keep their saved value. (`SettingsSchema.partial()` would not
+ * do: zod 4 applies a field's default even when it is optional, so every patch reset the other
+ * settings — Calltouch sites, normalisation rules… — to their defaults.)
+ */
+const keep = <T extends z.ZodType>(field: z.ZodDefault<T>) => field.unwrap().optional();
+const S = SettingsSchema.shape;
+export const SettingsPatchSchema = z.object({
+  timeZone: keep(S.timeZone),
+  currency: keep(S.currency),
+  lookbackDays: keep(S.lookbackDays),
+  defaultModel: keep(S.defaultModel),
+  language: keep(S.language),
+  bitrix24: keep(S.bitrix24),
+  calltouch: keep(S.calltouch),
+  sync: keep(S.sync),
+  visits: keep(S.visits),
+  normalisation: keep(S.normalisation),
+});
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
 export interface WorkspaceSummary {

@@ -108,7 +108,12 @@ class SyncUi {
   private listening = 0;
   private offs: (() => void)[] = [];
 
-  offline = $derived(app.sync?.schedule.state === 'offline' || this.networkFailed);
+  /** the schedule found no network, or the last run (or a source's last error) was a network failure */
+  offline = $derived(
+    app.sync?.schedule.state === 'offline' ||
+      this.networkFailed ||
+      (!(app.sync?.running ?? false) && SOURCES.some((k) => app.sync?.sources[k].lastError?.code === 'network')),
+  );
 
   onProgress(p: SyncProgress): void {
     if (p.runId !== this.runId) {

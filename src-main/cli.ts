@@ -7,6 +7,7 @@ import { Workspace } from './engine/workspace';
 import { createDemoWorkspace } from './engine/demo/workspace';
 import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
 import { VISITS_HELP, runVisits } from './cli/visits';
+import { EXPORT_HELP, runExportCli } from './cli/export';
 import { reportToCsv } from './engine/reports/csv';
 import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
@@ -29,6 +30,7 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
   skvoz costs import --workspace DIR FILE [--skip-errors]
       Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
 ${VISITS_HELP}
+${EXPORT_HELP}
   skvoz --help
 
 Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
@@ -178,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'visits') return runVisits(rest);
+  if (command === 'export') return runExportCli(rest);
   try {
     const { values, positionals } = parseArgs({
       args: rest,

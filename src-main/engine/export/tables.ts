@@ -139,7 +139,7 @@ export function dealsTable(ws: Workspace, q: DealsExportQuery): Table {
     { header: 'Стадия', kind: 'text' },
     ...(lead ? [] : ([{ header: 'Воронка', kind: 'text' }] as Column[])),
     { header: 'Ответственный', kind: 'text' },
-    ...(lead ? [] : ([{ header: 'Выручка', kind: 'money' }] as Column[])),
+    ...(lead ? [] : ([{ header: 'Сумма сделки', kind: 'money' }] as Column[])),
     { header: 'Доля в строке', kind: 'pct' },
     { header: 'Атрибутирован' + (lead ? '' : 'а'), kind: 'text' },
   ];

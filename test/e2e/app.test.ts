@@ -84,7 +84,7 @@ describe('app shell (empty workspace)', () => {
       requests: 25,
     });
     const sync = page.getByTestId('sync');
-    await sync.getByText(/Bitrix24: leads — 1\s200 из 5\s000/).waitFor();
+    await sync.getByText(/Bitrix24: лиды — 1\s200 из 5\s000/).waitFor();
     await sync.getByRole('button', { name: 'Отменить' }).waitFor();
     await emitToPage(page, 'sync:finished', {
       runId,

@@ -1,0 +1,284 @@
+// Settings, sync and data health in Chromium against a real engine and the loopback fakes of
+// Bitrix24 and Calltouch: connect both in «Настройки» (with connection tests), sync with progress
+// and cancel, the toast, the offline indicator when the fake is down, «Качество данных» equal to
+// the engine, and a costs CSV import that makes CPL appear on the dashboard.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { HealthSummary } from '@shared/contract';
+import { generateDemo } from '../../src-main/engine/demo';
+import { createBitrix24Source } from '../../src-main/engine/sources/bitrix24/sync';
+import { createBitrix24Tester } from '../../src-main/engine/sources/bitrix24/test-connection';
+import { calltouchSource } from '../../src-main/engine/sources/calltouch/sync';
+import { calltouchTester } from '../../src-main/engine/sources/calltouch/test-connection';
+import { formatNumber, formatPercent } from '../../src-renderer/lib/format';
+import { FakeBitrix24, PortalData } from '../fakes/bitrix24';
+import { MemoryDataset, seedFromDemo, startFakeCalltouch, type FakeCalltouch } from '../fakes/calltouch';
+import { FAST } from '../bitrix24/helpers';
+import { fastTuning } from '../calltouch/helpers';
+import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { displayTolerance, readKpis, readTable, screenshot } from './screen';
+
+const NOW = Date.parse('2026-04-05T09:00:00Z');
+const SITE = 43769;
+const TOKEN = 'ct-token-e2e';
+
+let h: Harness;
+let page: Page;
+let b24: FakeBitrix24;
+let ct: FakeCalltouch;
+
+async function open(route: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(h.url(`#/${route}`));
+  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+}
+
+beforeAll(async () => {
+  const gen = () => generateDemo({ size: 'small', seed: 3, now: NOW });
+  b24 = await new FakeBitrix24(PortalData.fromDemo(gen(), { leads: 100_000, deals: 100_000 })).start();
+  const data = new MemoryDataset();
+  seedFromDemo(data, gen(), SITE, '2026-01-01');
+  ct = await startFakeCalltouch({ sites: [{ siteId: SITE, token: TOKEN }], data, rps: null });
+  h = await startHarness({
+    demo: null,
+    now: NOW,
+    overrides: { calltouchBaseUrl: ct.url },
+    sources: [createBitrix24Source(FAST), calltouchSource({ tuning: fastTuning() })],
+    testers: { bitrix24: createBitrix24Tester(FAST.client), calltouch: calltouchTester({ tuning: fastTuning(), now: () => NOW }) },
+  });
+  page = await h.newPage();
+});
+
+afterAll(async () => {
+  await h?.close();
+  await b24?.close();
+  await ct?.close();
+});
+
+describe('settings and sync against the fakes', () => {
+  it('connects Bitrix24 and a Calltouch site in the settings, with field messages and connection tests', async () => {
+    await open('settings');
+    const conn = page.getByTestId('connections-panel');
+    await conn.waitFor();
+
+    // Bitrix24: a wrong address is explained, the real one is saved and tested
+    await page.getByTestId('b24-webhook').fill('portal.bitrix24.ru/rest/1/abc');
+    await page.getByTestId('b24-save').click();
+    await page.getByTestId('b24-test-result').waitFor();
+    expect(await page.getByTestId('b24-test-result').textContent()).toMatch(/ссылку|https/);
+    await page.getByTestId('b24-webhook').fill(b24.webhook);
+    await page.getByTestId('b24-save').click();
+    await page.getByTestId('b24-test-result').getByText(/Подключение работает/).waitFor();
+    await page.getByTestId('b24-configured').waitFor();
+    // the renderer never gets the secret back
+    expect(await page.getByTestId('b24-webhook').inputValue()).toBe('');
+    expect(await conn.textContent()).not.toContain('fakecode');
+
+    // Calltouch: the contract's messages next to the fields, then a working site
+    await page.getByTestId('ct-add').click();
+    await page.getByTestId('ct-siteId').fill('-5');
+    await page.getByTestId('ct-save').click();
+    const form = page.getByTestId('ct-site-form');
+    await form.getByText('ID кабинета — положительное число').waitFor();
+    await form.getByText('Вставьте токен API').waitFor();
+    expect(await page.getByTestId('ct-siteId').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('ct-siteId').fill(String(SITE));
+    await page.getByTestId('ct-name').fill('Диваны Москва');
+    await page.getByTestId('ct-historyStart').fill('2026-01-01');
+    await page.getByTestId('ct-token').fill(TOKEN);
+    await page.getByTestId('ct-save').click();
+    await page.getByTestId('ct-test-result').getByText(/Подключение работает/).waitFor();
+    const settings = await h.call('settings:get');
+    expect(settings.calltouch.sites).toEqual([{ siteId: SITE, name: 'Диваны Москва', timeZone: 'Europe/Moscow', historyStart: '2026-01-01' }]);
+    expect(h.secrets.provider.has({ kind: 'calltouch_token', siteId: SITE })).toBe(true);
+
+    // the schedule interval is a setting like the others
+    await page.getByTestId('field-intervalMinutes').selectOption('60');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-form').getByText('Сохранено').waitFor();
+    expect((await h.call('settings:get')).sync.intervalMinutes).toBe(60);
+
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await screenshot(page, `settings-connected-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('shows per-source progress while syncing, stays usable, and cancels', async () => {
+    ct.server.latencyMs = 250; // a slow Calltouch: the run lasts long enough to watch and cancel
+    try {
+      await open('dashboard');
+      await page.getByTestId('sync-start').click();
+      const panel = page.getByTestId('sync-panel');
+      await panel.waitFor();
+      const ctRow = panel.locator('[data-testid="sync-source"][data-source="calltouch"]');
+      await ctRow.getByTestId('sync-rows').waitFor();
+      expect(await ctRow.getByRole('progressbar').getAttribute('aria-label')).toBe('Синхронизация Calltouch');
+      // the app is not blocked: another screen opens while the sync runs
+      await page.getByTestId('nav-settings').click();
+      await page.getByRole('heading', { level: 1, name: 'Настройки' }).waitFor();
+      expect((await h.call('sync:status')).running).toBe(true);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `sync-panel-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      await page.getByTestId('sync-cancel').click();
+      const toast = page.locator('[data-testid="sync-error"][data-code="cancelled"]');
+      await toast.waitFor({ timeout: 15_000 });
+      expect(await toast.textContent()).toContain('Синхронизация отменена');
+      expect(await toast.textContent()).toContain('Уже загруженные данные сохранены');
+      await panel.waitFor({ state: 'detached' });
+      const status = await h.call('sync:status');
+      expect(status.running).toBe(false);
+      expect(status.sources.calltouch.lastError?.code).toBe('cancelled');
+      await toast.getByRole('button', { name: 'Скрыть' }).click();
+    } finally {
+      ct.server.latencyMs = 0;
+    }
+  });
+
+  it('finishes a sync and says what changed in a toast', async () => {
+    await open('dashboard');
+    await page.getByTestId('sync-start').click();
+    const toast = page.getByTestId('sync-done');
+    await toast.waitFor({ timeout: 60_000 });
+    const status = await h.call('sync:status');
+    expect(status.sources.bitrix24.state).toBe('idle');
+    expect(status.sources.calltouch.state).toBe('idle');
+    const text = (await toast.textContent()) ?? '';
+    expect(text).toContain('Синхронизация завершена');
+    expect(text).toMatch(/Bitrix24: новых и изменённых записей — [\d\s\u00a0]+/);
+    expect(text).toMatch(/Calltouch: новых и изменённых записей — [\d\s\u00a0]+/);
+    const current = await h.call('workspaces:current');
+    expect(current?.dataTo).not.toBeNull();
+    await page.getByTestId('freshness').getByText('Синхронизировано').waitFor();
+    await screenshot(page, 'sync-done-light');
+  });
+
+  it('«Качество данных» shows exactly the engine\'s numbers, and the records behind them', async () => {
+    const summary: HealthSummary = await h.call('health:summary');
+    expect(summary.checks.find((c) => c.key === 'leads_without_utm')!.total).toBeGreaterThan(100);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await open('health');
+      await page.getByTestId('health-checks').waitFor();
+      for (const c of summary.checks) {
+        const row = page.locator(`[data-testid="health-check"][data-check="${c.key}"]`);
+        expect(Number(await row.getAttribute('data-count'))).toBe(c.count);
+        expect(Number(await row.getAttribute('data-total'))).toBe(c.total);
+        expect((await row.getByTestId('health-count').textContent())?.trim()).toBe(formatNumber(c.count, 0));
+        const share = c.total === 0 ? null : ['leads_without_utm', 'deals_unmatched'].includes(c.key) ? (c.total - c.count) / c.total : c.count / c.total;
+        const shown = (await row.getByTestId('health-share').textContent())?.trim();
+        expect(shown).toBe(c.key === 'duplicate_phones' ? formatNumber(c.count, 0) : formatPercent(share));
+        for (const [reason, n] of Object.entries(c.reasons ?? {})) {
+          const r = page.locator(`[data-testid="health-reason"][data-check="${c.key}"][data-reason="${reason}"]`);
+          expect(Number(await r.getAttribute('data-count'))).toBe(n);
+        }
+      }
+      const sources = page.getByTestId('health-source');
+      expect(await sources.count()).toBe(2);
+      expect(await page.locator('[data-testid="health-source"][data-source="bitrix24"]').getAttribute('data-state')).toBe('idle');
+
+      // the records of the first check that has any, paged like the engine pages them
+      const c = summary.checks.find((x) => !x.reasons && x.count > 0)!;
+      await page.locator(`[data-testid="health-check"][data-check="${c.key}"]`).getByTestId('health-show').click();
+      const list = page.locator(`[data-testid="health-records"][data-check="${c.key}"]`);
+      await list.getByTestId('health-record').first().waitFor();
+      const engine = await h.call('health:records', { check: c.key, limit: 50 });
+      const ids = await list.getByTestId('health-record').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+      expect(ids).toEqual(engine.items.map((r) => String(r.id ?? r.title)));
+      expect(await list.getByTestId('health-records-range').textContent()).toContain(formatNumber(c.count, 0));
+      await screenshot(page, `health-${scheme}`);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('imports a costs CSV with a preview and line errors, and CPL appears on the dashboard', async () => {
+    await open('dashboard');
+    await page.getByTestId('report-table').waitFor();
+    const before = await readKpis(page);
+    // no costs yet: CPL is zero (or empty without leads)
+    expect(before.cost === null || before.cost === 0).toBe(true);
+    expect(before.cpl === null || before.cpl === 0).toBe(true);
+    const table = await readTable(page);
+    const from = table.from;
+    const to = table.to;
+    expect(from).not.toBe('');
+
+    // one line per day of the dashboard's period, plus two bad lines
+    const lines = ['Date,UTMSource,UTMMedium,UTMCampaign,Expenses'];
+    for (let d = Date.parse(`${from}T00:00:00Z`); d <= Date.parse(`${to}T00:00:00Z`); d += 86_400_000) {
+      lines.push(`${new Date(d).toISOString().slice(0, 10)},yandex,cpc,e2e,1000.50`);
+    }
+    lines.splice(2, 0, '2026-02-30,yandex,cpc,e2e,10'); // line 3: no such date
+    lines.push(`${to},google,cpc,e2e,abc`); // last line: not a number
+    const csv = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+
+    await open('settings');
+    await page.getByTestId('costs-file').setInputFiles({ name: 'expenses.csv', mimeType: 'text/csv', buffer: csv });
+    const preview = page.getByTestId('costs-preview');
+    await preview.waitFor();
+    const errors = page.getByTestId('costs-errors');
+    await errors.getByText('Строка 3:').waitFor();
+    await errors.getByText(`Строка ${lines.length}:`).waitFor();
+    expect(await page.getByTestId('costs-import').isDisabled()).toBe(true);
+    expect(await h.call('costs:list')).toEqual([]); // the preview wrote nothing
+    await screenshot(page, 'settings-costs-preview-light');
+    await page.getByTestId('costs-skip').check();
+    await page.getByTestId('costs-import').click();
+    await page.getByTestId('costs-message').getByText(/Загружено из «expenses\.csv»/).waitFor();
+    const batches = await h.call('costs:list');
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.rows).toBe(lines.length - 3);
+    await page.locator(`[data-testid="costs-batch"][data-id="${batches[0]!.id}"]`).waitFor();
+
+    await open('dashboard');
+    await page.getByTestId('report-table').waitFor();
+    const after = await readKpis(page);
+    const engine = await h.call('reports:query', { from, to, groupBy: ['source'] });
+    expect(engine.totals.cpl).not.toBeNull();
+    expect(after.cpl).toBeGreaterThan(0);
+    expect(Math.abs(after.cpl! - engine.totals.cpl!)).toBeLessThanOrEqual(displayTolerance('cpl', true));
+    expect(Math.abs(after.cost! - engine.totals.cost)).toBeLessThanOrEqual(displayTolerance('cost', true));
+    await screenshot(page, 'dashboard-with-costs-light');
+
+    // deleting the batch takes the costs away again
+    await open('settings');
+    await page.getByTestId('costs-delete').click();
+    await page.getByTestId('costs-delete-confirm').click();
+    await page.getByTestId('costs-none').waitFor();
+    expect((await h.call('reports:query', { from, to, groupBy: ['source'] })).totals.cost).toBe(0);
+  });
+
+  it('shows the offline indicator when the source is down, with a next step', async () => {
+    await open('dashboard');
+    expect(await page.getByTestId('offline-indicator').count()).toBe(0);
+    await ct.close();
+    await b24.close();
+    await page.getByTestId('sync-start').click();
+    const toast = page.locator('[data-testid="sync-error"][data-code="network"]');
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await toast.textContent()).toContain('Проверьте подключение к интернету');
+    await page.getByTestId('offline-indicator').getByText('Нет сети').waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `offline-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    // the data stays: the dashboard still answers from the local file
+    await page.getByTestId('report-table').waitFor();
+    // the health screen says which source failed and what to do
+    await open('health');
+    const err = page.locator('[data-testid="health-source"][data-source="calltouch"]').getByTestId('health-source-error');
+    await err.waitFor();
+    expect(await page.locator('[data-testid="health-source"][data-source="calltouch"]').getAttribute('data-state')).toBe('error');
+  });
+
+  it('made no request outside its origin and logged no errors', () => {
+    expect(h.problems).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import type {
   SyncFinished,
   SyncProgress,
   SyncStatus,
+  VisitCounts,
   WorkspaceSummary,
 } from '@shared/contract';
 import { safeCall, skvoz } from './api';
@@ -44,6 +45,8 @@ class AppState {
   dataVersion = $state(0);
 
   sync = $state.raw<SyncStatus | null>(null);
+  /** offline visits per outbox state (the navigation badge), live from `visits:changed` */
+  visitCounts = $state.raw<VisitCounts | null>(null);
   progress = $state.raw<SyncProgress | null>(null);
   syncError = $state.raw<AppError | null>(null);
   syncDone = $state(false);
@@ -168,7 +171,17 @@ class AppState {
     this.settings = settings?.ok ? settings.value : null;
     if (settings?.ok) this.setLanguage(settings.value.language);
     this.sync = status?.ok ? status.value : null;
+    void this.refreshVisitCounts();
     this.dataVersion++;
+  }
+
+  async refreshVisitCounts(): Promise<void> {
+    if (!this.current) {
+      this.visitCounts = null;
+      return;
+    }
+    const r = await safeCall(() => skvoz().visits.list({ limit: 1 }));
+    this.visitCounts = r.ok ? r.value.counts : null;
   }
 
   async refreshList(): Promise<void> {
@@ -243,6 +256,7 @@ class AppState {
       api.on('sync:progress', (p) => this.onProgress(p)),
       api.on('sync:finished', (f) => void this.onFinished(f)),
       api.on('workspaces:changed', (ws) => void this.applyWorkspace(ws)),
+      api.on('visits:changed', (c) => (this.visitCounts = c)),
     ];
     return () => offs.forEach((off) => off());
   }

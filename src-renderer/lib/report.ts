@@ -1,24 +1,87 @@
 // Pure helpers for report tables: labels, sorting, emptiness. Tested in Node.
 import type { ReportResult, ReportRow } from '@shared/contract';
-import type { Dimension, Metrics } from '@shared/metrics';
-import { formatMoney, formatNumber, formatPercent } from './format';
+import { METRICS, type Dimension, type Metric, type Metrics, type Model } from '@shared/metrics';
+import { formatMoney, formatNumber, formatPercent, formatSignedPercent, formatSignedPoints } from './format';
 
-/** Metric columns of the dashboard and report tables, in order. */
+/** Metric columns of the dashboard and report tables, in order (also the default column set). */
 export const TABLE_METRICS = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'] as const;
 export type TableMetric = (typeof TABLE_METRICS)[number];
 export type MetricKind = 'count' | 'money' | 'percent';
 
-export const METRIC_KIND: Record<TableMetric, MetricKind> = {
+export const METRIC_KIND: Record<Metric, MetricKind> = {
+  calls: 'count',
+  uniqueTargetCalls: 'count',
+  requests: 'count',
+  uniqueTargetRequests: 'count',
   leads: 'count',
   deals: 'count',
   wonDeals: 'count',
   revenue: 'money',
+  visits: 'count',
+  visitRevenue: 'money',
   cost: 'money',
+  crLeadToDeal: 'percent',
+  crDealToWon: 'percent',
+  avgCheck: 'money',
   cpl: 'money',
+  cpo: 'money',
   romi: 'percent',
+  drr: 'percent',
 };
 
-export type SortKey = TableMetric | Dimension;
+/** Metrics where less is better (a rise is shown as bad news). */
+const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set(['cost', 'cpl', 'cpo', 'drr']);
+
+/** The column chooser's groups over every REPORTS.md metric, in display order. */
+export const METRIC_GROUPS: { id: 'tracking' | 'conversions' | 'money' | 'ratios'; metrics: Metric[] }[] = [
+  { id: 'tracking', metrics: ['calls', 'uniqueTargetCalls', 'requests', 'uniqueTargetRequests'] },
+  { id: 'conversions', metrics: ['leads', 'deals', 'wonDeals', 'visits'] },
+  { id: 'money', metrics: ['revenue', 'visitRevenue', 'cost', 'avgCheck'] },
+  { id: 'ratios', metrics: ['crLeadToDeal', 'crDealToWon', 'cpl', 'cpo', 'romi', 'drr'] },
+];
+
+/** The visible columns of a view: its own list, or the default set when empty; in METRICS order. */
+export function visibleColumns(columns: readonly Metric[]): Metric[] {
+  if (columns.length === 0) return [...TABLE_METRICS];
+  return METRICS.filter((m) => columns.includes(m));
+}
+
+/** Turns one column on or off; at least one stays; the default set is stored as `[]`. */
+export function toggleColumn(columns: readonly Metric[], metric: Metric, on: boolean): Metric[] {
+  const cur = visibleColumns(columns);
+  const next = on ? METRICS.filter((m) => m === metric || cur.includes(m)) : cur.filter((m) => m !== metric);
+  if (next.length === 0) return [...columns];
+  return sameSet(next, TABLE_METRICS) ? [] : next;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+export type Tone = 'good' | 'bad' | 'flat';
+
+/**
+ * The change of a metric against the comparison period: relative for counts and money
+ * (`+12,5 %`), in percentage points for ratios shown as percent (`−3,1 п. п.`).
+ */
+export function metricDelta(metric: Metric, cur: number | null | undefined, prev: number | null | undefined, pointsUnit: string): { text: string; tone: Tone } | null {
+  if (cur === null || cur === undefined || prev === null || prev === undefined) return null;
+  let change: number;
+  let text: string;
+  if (METRIC_KIND[metric] === 'percent') {
+    change = cur - prev;
+    text = formatSignedPoints(change, pointsUnit);
+  } else {
+    if (prev === 0) return cur === 0 ? { text: formatSignedPercent(0), tone: 'flat' } : null;
+    change = (cur - prev) / Math.abs(prev);
+    text = formatSignedPercent(change);
+  }
+  if (Math.abs(change) < 0.0005) return { text, tone: 'flat' };
+  const up = change > 0;
+  return { text, tone: up !== LOWER_IS_BETTER.has(metric) ? 'good' : 'bad' };
+}
+
+export type SortKey = Metric | Dimension;
 export interface Sort {
   key: SortKey;
   dir: 'asc' | 'desc';
@@ -82,7 +145,7 @@ export function isEmptyReport(r: ReportResult): boolean {
 }
 
 /** A metric cell's text in the Russian format of its kind (`rounded`: money without kopecks). */
-export function formatMetric(metric: TableMetric, value: number | null | undefined, currency: string, rounded = false): string {
+export function formatMetric(metric: Metric, value: number | null | undefined, currency: string, rounded = false): string {
   switch (METRIC_KIND[metric]) {
     case 'money':
       return formatMoney(value, currency, rounded);
@@ -92,3 +155,21 @@ export function formatMetric(metric: TableMetric, value: number | null | undefin
       return formatNumber(value);
   }
 }
+
+/** A metric column of the tree table; `model` set in the model comparison (one group per model). */
+export interface TableColumn {
+  key: string;
+  metric: Metric;
+  model?: Model;
+}
+
+export function reportColumns(metrics: readonly Metric[]): TableColumn[] {
+  return metrics.map((metric) => ({ key: metric, metric }));
+}
+
+export function modelColumns(models: readonly Model[], metrics: readonly Metric[]): TableColumn[] {
+  return models.flatMap((model) => metrics.map((metric) => ({ key: `${model}.${metric}`, metric, model })));
+}
+
+/** Default metrics of the model comparison when the view keeps the default columns: fewer, it is wide. */
+export const MODEL_METRICS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue'];

@@ -19,9 +19,12 @@ import { ViewSpecSchema, viewRange, type ViewPeriod, type ViewSpec } from '@shar
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
 
-/** The default report setup: last 30 days anchored to data, no comparison, the workspace's model. */
+/**
+ * The default report setup: last 30 days anchored to data, no comparison, the workspace's model;
+ * the report tree opens source → medium → campaign → deals.
+ */
 export function defaultSpec(): ViewSpec {
-  return ViewSpecSchema.parse({});
+  return ViewSpecSchema.parse({ groupBy: ['source', 'medium', 'campaign'] });
 }
 
 /** The period/model/basis/filters part of a report query, shared by reports:query|series|models|deals. */

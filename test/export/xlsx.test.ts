@@ -4,7 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type ExcelJS from 'exceljs';
-import { METRICS, type DealsResult, type ModelsResult, type ReportResult, type SeriesResult, type Metric } from '@shared/contract';
+import { METRICS, type DealsResult, type ModelsResult, type ReportResult, type SeriesResult } from '@shared/contract';
+import type { Metric } from '@shared/metrics';
 import type { Engine } from '../../src-main/engine/engine';
 import { METRIC_LABEL } from '../../src-main/engine/export/labels';
 import { exportFile, ok, outDir, readXlsx, smallDemo } from './helpers';
@@ -83,7 +84,7 @@ describe('XLSX export', () => {
     expect(st.rows).toHaveLength(series.points.length);
     series.points.forEach((p, i) => {
       expect((st.rows[i]![0] as Date).toISOString().slice(0, 10)).toBe(p.from);
-      METRICS.forEach((m, j) => expectNumber(st.rows[i]![2 + j]!, p.metrics[m]));
+      METRICS.forEach((m, j) => expectNumber(st.rows[i]![1 + j]!, p.metrics[m]));
     });
 
     const models = await ok<ModelsResult>(engine.dispatch('reports:models', Q));

@@ -113,7 +113,8 @@ const CSS = `
 * { box-sizing: border-box; }
 body { font: 9.5pt/1.35 "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #111827; margin: 0; }
 h1 { font-size: 16pt; margin: 0 0 2mm; }
-h2 { font-size: 11pt; margin: 5mm 0 2mm; }
+h2 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; }
+section.table { break-inside: auto; }
 .params { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 0.5mm 4mm; font-size: 8.5pt; color: #374151; margin-bottom: 3mm; }
 .params b { font-weight: 600; color: #111827; }
 .kpis { display: flex; gap: 3mm; margin: 2mm 0 3mm; }

@@ -20,7 +20,7 @@ export function svgLines(labels: string[], lines: Line[], fmt: (v: number) => st
   const W = 520;
   const H = 200;
   const L = 62;
-  const R = 8;
+  const R = 18;
   const T = 18;
   const B = 22;
   const max = Math.max(0, ...lines.flatMap((l) => l.values));

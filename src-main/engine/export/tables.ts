@@ -64,12 +64,14 @@ const fmtRange = (from: string, to: string) => `${from.split('-').reverse().join
 export const dateCell = (d: string): Date => new Date(`${d}T00:00:00Z`);
 
 export function seriesTable(s: SeriesResult, metrics: Metric[]): Table {
-  const rows: TableRow[] = s.points.map((p) => ({ cells: [dateCell(p.from), dateCell(p.to), ...metrics.map((m) => p.metrics[m])] }));
-  const grain = s.grain === 'day' ? 'по дням' : s.grain === 'week' ? 'по неделям' : 'по месяцам';
+  const day = s.grain === 'day';
+  const rows: TableRow[] = s.points.map((p) => ({ cells: [dateCell(p.from), ...(day ? [] : [dateCell(p.to)]), ...metrics.map((m) => p.metrics[m])] }));
+  const grain = day ? 'по дням' : s.grain === 'week' ? 'по неделям' : 'по месяцам';
+  const dates: Column[] = day ? [{ header: 'Дата', kind: 'date' }] : [{ header: 'Начало', kind: 'date' }, { header: 'Конец', kind: 'date' }];
   return {
     sheet: 'Динамика',
     title: `Динамика ${grain}`,
-    columns: [{ header: 'Начало', kind: 'date' }, { header: 'Конец', kind: 'date' }, ...metricCols(metrics)],
+    columns: [...dates, ...metricCols(metrics)],
     total: rows.length,
     rows: () => once(rows),
   };

@@ -10,6 +10,8 @@ import type { WriteHooks } from './write';
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
 const TOTAL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF3F4F6' } };
+/** Printing a sheet from Excel: A4 landscape, one page wide, the header row on every page. */
+const PAGE: Partial<ExcelJS.PageSetup> = { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
 const THIN: ExcelJS.Border = { style: 'thin', color: { argb: 'FF9CA3AF' } };
 
 /** Sheet names: ≤ 31 characters, none of []:*?/\, unique in the book. */
@@ -24,7 +26,8 @@ export function sheetName(name: string, taken: Set<string>): string {
 function widthOf(v: Cell, kind: string): number {
   if (v === null) return 0;
   if (v instanceof Date) return kind === 'datetime' ? 16 : 11;
-  if (typeof v === 'number') return Math.min(18, Math.abs(v) >= 1000 ? String(Math.round(v)).length + 6 : 8);
+  // formatted: digits, group spaces, two decimals and a currency sign
+  if (typeof v === 'number') return Math.min(20, String(Math.round(Math.abs(v))).length * 1.35 + 5);
   return v.length;
 }
 
@@ -34,8 +37,8 @@ export async function writeXlsx(doc: ExportDoc, path: string, hooks: WriteHooks)
   wb.created = new Date(hooks.now);
   const taken = new Set<string>();
 
-  const params = wb.addWorksheet(sheetName('Параметры', taken));
-  params.columns = [{ width: 26 }, { width: 60 }];
+  const params = wb.addWorksheet(sheetName('Параметры', taken), { pageSetup: PAGE });
+  params.columns = [{ width: 26 }, { width: 70 }];
   const title = params.addRow([`Skvoz · ${doc.name}`]);
   title.font = { bold: true, size: 14 };
   title.commit();
@@ -61,9 +64,17 @@ async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: Table, 
   const n = table.columns.length;
   const sheet = wb.addWorksheet(sheetName(table.sheet, taken), {
     views: [{ state: 'frozen', xSplit: 0, ySplit: 2, activeCell: 'A3' }],
+    pageSetup: PAGE,
   });
-  // widths from the header and the first batch; numbers right-aligned by Excel itself
-  const widths = table.columns.map((c) => Math.max(10, Math.min(40, c.header.length + 2)));
+  sheet.pageSetup.printTitlesRow = '2:2';
+  // the writer emits <cols> with the first committed row: size the columns from the header and
+  // the first batch before anything is committed
+  const iter = table.rows(hooks.signal)[Symbol.asyncIterator]();
+  const first = await iter.next();
+  const widths = table.columns.map((c) => Math.max(c.kind === 'text' ? 12 : 9, Math.min(24, c.header.length + 2)));
+  if (!first.done) {
+    for (const r of first.value.slice(0, 300)) r.cells.forEach((v, i) => (widths[i] = Math.max(widths[i]!, Math.min(50, widthOf(v, table.columns[i]!.kind) + 2))));
+  }
   sheet.columns = table.columns.map((c, i) => ({ width: widths[i], style: { numFmt: numFmt(c.kind, doc.currency) } }));
 
   const head = sheet.addRow([table.title]);
@@ -73,7 +84,9 @@ async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: Table, 
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
   header.height = 32;
-  header.eachCell((cell) => {
+  header.eachCell((cell, col) => {
+    const numeric = table.columns[col - 1]?.kind !== 'text';
+    cell.alignment = { vertical: 'middle', wrapText: true, horizontal: numeric ? 'right' : 'left' };
     cell.fill = HEADER_FILL;
     cell.border = { bottom: THIN };
   });
@@ -81,15 +94,9 @@ async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: Table, 
   sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: n } };
 
   let count = 0;
-  let sized = false;
-  for await (const batch of table.rows(hooks.signal)) {
+  for (let next = first; !next.done; next = await iter.next()) {
+    const batch = next.value;
     hooks.signal?.throwIfAborted();
-    if (!sized) {
-      // column widths: set before the first data row is committed (the writer emits <cols> then)
-      for (const r of batch.slice(0, 200)) r.cells.forEach((v, i) => (widths[i] = Math.max(widths[i]!, Math.min(50, widthOf(v, table.columns[i]!.kind) + 2))));
-      table.columns.forEach((_, i) => (sheet.getColumn(i + 1).width = widths[i]));
-      sized = true;
-    }
     for (const r of batch) {
       const row = sheet.addRow(r.cells.map((v) => (v === null ? null : v)));
       if (r.style === 'total') {

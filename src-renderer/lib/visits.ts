@@ -95,6 +95,12 @@ export function phoneEcho(raw: string): string | null {
   return raw.trim() === '' ? null : normalisePhone(raw);
 }
 
+/** `+79161234567` → `+7 916 123-45-67` for reading; other numbers as stored. */
+export function formatPhone(e164: string): string {
+  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(e164);
+  return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : e164;
+}
+
 export function emailEcho(raw: string): string | null {
   return raw.trim() === '' ? null : normaliseEmail(raw);
 }
@@ -145,10 +151,24 @@ export function toInput(form: VisitForm, tz: string): { input: VisitInput; atMis
 export type Checked<T> = { ok: true; value: T } | { ok: false; fields: Record<string, string> };
 
 /** The form checked with `VisitInputSchema` (the engine runs the same schema again). */
+/**
+ * The contacts alone through the same schema (with a harmless date): zod runs the object's
+ * "at least one phone or e-mail" refinement only once every field is valid, and the form should
+ * say it together with the other messages.
+ */
+function contactFields(form: Pick<VisitForm, 'phones' | 'emails'>): Record<string, string> {
+  const r = VisitInputSchema.safeParse({ phones: form.phones, emails: form.emails, at: new Date(0).toISOString() });
+  return r.success ? {} : normaliseFields(issuesToFields(r.error.issues));
+}
+
+function allFields(form: VisitForm, input: VisitInput): Record<string, string> {
+  const r = VisitInputSchema.safeParse(input);
+  return { ...contactFields(form), ...(r.success ? {} : normaliseFields(issuesToFields(r.error.issues))) };
+}
+
 export function checkCreate(form: VisitForm, tz: string): Checked<VisitInput> {
   const { input, atMissing } = toInput(form, tz);
-  const r = VisitInputSchema.safeParse(input);
-  const fields = r.success ? {} : normaliseFields(issuesToFields(r.error.issues));
+  const fields = allFields(form, input);
   if (atMissing) fields.at = AT_MISSING;
   if (Object.keys(fields).length) return { ok: false, fields };
   return { ok: true, value: input };
@@ -166,9 +186,12 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  */
 export function checkUpdate(v: Visit, form: VisitForm, tz: string): Checked<UpdateInput> {
   const { input, atMissing } = toInput(form, tz);
-  if (atMissing) return { ok: false, fields: { at: AT_MISSING } };
   const parsed = VisitInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, fields: normaliseFields(issuesToFields(parsed.error.issues)) };
+  if (atMissing || !parsed.success) {
+    const fields = allFields(form, input);
+    if (atMissing) fields.at = AT_MISSING;
+    return { ok: false, fields };
+  }
   const p = parsed.data;
   const patch: UpdateInput = { id: v.id };
   if (p.status !== v.status) patch.status = p.status;

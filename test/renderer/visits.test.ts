@@ -9,6 +9,7 @@ import {
   checkUpdate,
   emptyForm,
   formOf,
+  formatPhone,
   localToIso,
   nextStep,
   normaliseFields,
@@ -89,6 +90,8 @@ describe('visit form', () => {
     expect(phoneEcho('916 123 45 67')).toBe('+79161234567');
     expect(phoneEcho('12')).toBeNull();
     expect(phoneEcho('  ')).toBeNull();
+    expect(formatPhone('+79161234567')).toBe('+7 916 123-45-67');
+    expect(formatPhone('+4915112345678')).toBe('+4915112345678');
     expect(revenueValue('12 500,50')).toBe(12500.5);
     expect(revenueValue('12500.5')).toBe(12500.5);
     expect(revenueValue('-3')).toBeNull();
@@ -123,6 +126,11 @@ describe('visit form', () => {
     expect(bad.fields.revenue).toBe('Выручка — число не меньше нуля, до копеек');
     expect(bad.fields.status).toBe('Укажите статус');
     expect(bad.fields.at).toBe('Дата визита не может быть позже завтрашнего дня');
+
+    // said together with the other fields' messages (zod alone would hold it back)
+    const both = checkCreate(form({ phones: [''], emails: [''], revenue: 'abc' }), 'Europe/Moscow');
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.fields).toEqual({ phones: 'Укажите хотя бы один телефон или e-mail', revenue: 'Выручка — число не меньше нуля, до копеек' });
 
     const noDate = checkCreate(form({ phones: ['+79161234567'], at: '' }), 'Europe/Moscow');
     expect(noDate.ok).toBe(false);

@@ -1,0 +1,272 @@
+// Offline visits in Chromium against a real engine on the small demo workspace, with the fake
+// Calltouch lead-service on 127.0.0.1: the form normalises phones and shows the match preview
+// before saving; a saved visit is in the list (queued) and in the report totals at once; invalid
+// input saves nothing; a queued visit can be cancelled; sending shows the Calltouch id.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Settings, VisitPreview } from '@shared/contract';
+import { addDays } from '@shared/time';
+import { todayIn } from '@shared/periods';
+import { formatDateTime } from '../../src-renderer/lib/format';
+import { localToIso, visitTimeZone } from '../../src-renderer/lib/visits';
+import { startCalltouchOrdersFake, type CalltouchOrdersFake } from '../fakes/calltouch-orders/server';
+import { startHarness, type Harness } from './harness';
+import { screenshot } from './screen';
+
+const TOKEN = 'e2e-visits-token';
+let h: Harness;
+let fake: CalltouchOrdersFake;
+const tokens: Record<number, string> = {};
+let settings: Settings;
+let siteId: number;
+/** a phone (E.164) with a call in the demo data within the last 60 days */
+let knownPhone: string;
+
+/** Intl puts no-break spaces; compare with plain ones. */
+const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+/** "+79161234567" → "8 (916) 123-45-67", as people type it */
+function typed(e164: string): string {
+  const d = e164.slice(2);
+  return `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+}
+
+async function open(page: Page, route = 'visits'): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(h.url(`#/${route}`));
+  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  if (route === 'visits') await page.getByTestId('visit-form').waitFor();
+}
+
+async function totals(): Promise<{ visits: number; visitRevenue: number; total: number }> {
+  const today = todayIn(settings.timeZone);
+  const r = await h.call('reports:query', { from: addDays(today, -2), to: addDays(today, 1), groupBy: ['source'] });
+  const list = await h.call('visits:list', { limit: 1 });
+  return { visits: r.totals.visits, visitRevenue: r.totals.visitRevenue, total: list.total };
+}
+
+async function expectedPreview(page: Page, phones: string[]): Promise<VisitPreview> {
+  const local = await page.getByTestId('visit-at').inputValue();
+  const at = localToIso(local, visitTimeZone(settings, siteId));
+  if (!at) throw new Error(`bad date ${local}`);
+  return h.call('visits:preview', { phones, emails: [], at, siteId });
+}
+
+async function rowOf(page: Page, orderNumber: string) {
+  const row = page.locator(`[data-testid="visit-row"][data-order="${orderNumber}"]`);
+  await row.waitFor();
+  return row;
+}
+
+beforeAll(async () => {
+  fake = await startCalltouchOrdersFake({ tokens });
+  h = await startHarness({ demo: 'small', overrides: { calltouchBaseUrl: fake.url } });
+  settings = await h.call('settings:get');
+  const site = settings.calltouch.sites[0];
+  if (!site) throw new Error('the demo has no Calltouch site');
+  siteId = site.siteId;
+  tokens[siteId] = TOKEN;
+  const row = h.engine.workspace.db
+    .prepare(
+      `SELECT i.value AS phone FROM ct_call c JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id AND i.kind = 'phone'
+       WHERE c.site_id = ? AND c.at >= ? AND i.value LIKE '+79%' ORDER BY c.at DESC LIMIT 1`,
+    )
+    .get(siteId, Date.now() - 60 * 86_400_000) as { phone: string } | undefined;
+  if (!row) throw new Error('no recent call with a phone in the demo');
+  knownPhone = row.phone;
+});
+
+afterAll(async () => {
+  await h?.close();
+  await fake?.stop();
+});
+
+describe('offline visits screen', () => {
+  it('starts empty, with the form ready: now in the site’s zone, «Визит», the site chosen', async () => {
+    const page = await h.newPage();
+    await open(page);
+    await page.getByTestId('visits-empty').waitFor();
+    expect(await page.getByTestId('visit-status').inputValue()).toBe('Визит');
+    expect(Number(await page.getByTestId('visit-site').inputValue())).toBe(siteId);
+    const at = localToIso(await page.getByTestId('visit-at').inputValue(), visitTimeZone(settings, siteId));
+    expect(Math.abs(Date.parse(at ?? '') - Date.now())).toBeLessThan(5 * 60_000);
+    expect(await page.getByTestId('visit-b24').isChecked()).toBe(settings.visits.createInBitrix24);
+    expect(await page.getByTestId('visit-preview').getAttribute('data-state')).toBe('idle');
+    expect(await page.getByTestId('nav-visits-badge').count()).toBe(0);
+  });
+
+  it('shows a typed phone back in E.164 and the match preview before saving; the saved visit is queued and in the totals at once', async () => {
+    const page = await h.newPage();
+    await open(page);
+    const phone = page.getByTestId('visit-phones-input').first();
+    await phone.fill('8 (916) 123-45-67');
+    await expect.poll(() => page.getByTestId('visit-phones-echo').first().textContent()).toContain('+79161234567');
+
+    // a client without calls: «будет записан как офлайн-визит»
+    const none = await expectedPreview(page, ['+79161234567']);
+    const preview = page.getByTestId('visit-preview');
+    if (none.match === null) {
+      await page.locator('[data-testid="visit-preview"][data-state="none"]').waitFor();
+      expect(await preview.textContent()).toContain('будет записан как офлайн-визит');
+    }
+
+    // a client who called: the call and its source / medium / campaign
+    await phone.fill(typed(knownPhone));
+    await expect.poll(() => page.getByTestId('visit-phones-echo').first().textContent()).toContain(knownPhone);
+    const expected = await expectedPreview(page, [knownPhone]);
+    expect(expected.match?.kind).toBe('call');
+    await page.locator('[data-testid="visit-preview"][data-state="match"][data-loading="false"]').waitFor();
+    const text = await page.getByTestId('visit-preview-text').textContent();
+    expect(text).toContain(formatDateTime(expected.match!.at, visitTimeZone(settings, siteId)));
+    expect(await page.getByTestId('visit-preview-source').textContent()).toBe(expected.match!.source || '(не задано)');
+    expect(await page.getByTestId('visit-preview-medium').textContent()).toBe(expected.match!.medium || '(не задано)');
+    expect(await page.getByTestId('visit-preview-campaign').textContent()).toBe(expected.match!.campaign || '(не задано)');
+
+    await page.getByTestId('visit-add-phones').click();
+    await page.getByTestId('visit-phones-input').nth(1).fill('+7 (903) 000-11-22');
+    await page.getByTestId('visit-emails-input').first().fill('Client@Example.RU');
+    await page.getByTestId('visit-name').fill('Ирина Петрова');
+    await page.getByTestId('visit-revenue').fill('12 500,50');
+    expect(plain(await page.getByTestId('visit-form').textContent())).toContain('Будет учтено: 12 500,50 ₽');
+    await page.getByTestId('visit-tags').fill('шоурум, повторный');
+    await page.getByTestId('visit-comment').fill('Пришла по звонку, купила диван');
+    await screenshot(page, 'visits-form-preview-light');
+
+    const before = await totals();
+    await page.getByTestId('visit-save').click();
+    await page.getByTestId('visit-notice').getByText('Визит сохранён').waitFor();
+    const list = await h.call('visits:list', {});
+    const saved = list.items[0]!;
+    expect(saved.phones).toEqual([knownPhone, '+79030001122']);
+    expect(saved.emails).toEqual(['client@example.ru']);
+    expect(saved.revenue).toBe('12500.50');
+    expect(saved.tags).toEqual(['шоурум', 'повторный']);
+    expect(saved.siteId).toBe(siteId);
+    const row = await rowOf(page, saved.orderNumber);
+    expect(await row.getAttribute('data-state')).toBe('queued');
+    expect(await row.getByTestId('visit-state').textContent()).toBe('В очереди');
+    expect(plain(await row.getByTestId('visit-revenue-cell').textContent())).toBe('12 500,50 ₽');
+
+    // in the reports before it is even sent
+    const after = await totals();
+    expect(after.visits).toBeCloseTo(before.visits + 1, 6);
+    expect(after.visitRevenue).toBeCloseTo(before.visitRevenue + 12500.5, 2);
+    // the navigation badge counts it; the form is ready for the next one
+    await expect.poll(() => page.getByTestId('nav-visits-badge').textContent()).toBe('1');
+    expect(await page.getByTestId('visit-phones-input').first().inputValue()).toBe('');
+    expect(h.problems).toEqual([]);
+  });
+
+  it('shows the field messages for invalid input and saves nothing', async () => {
+    const page = await h.newPage();
+    await open(page);
+    const before = await totals();
+    await page.getByTestId('visit-phones-input').first().fill('12');
+    await page.getByTestId('visit-emails-input').first().fill('ivan@');
+    await page.getByTestId('visit-revenue').fill('-5');
+    await page.getByTestId('visit-status').fill('');
+    await page.getByTestId('visit-at').fill('2031-01-01T10:00');
+    await page.getByTestId('visit-save').click();
+    const msg = (field: string) => page.locator(`[data-testid="visit-field-error"][data-field="${field}"]`).textContent();
+    expect(await msg('phones.0')).toBe('Не похоже на телефон: «12»');
+    expect(await msg('emails.0')).toBe('Не похоже на e-mail: «ivan@»');
+    expect(await msg('revenue')).toBe('Выручка — число не меньше нуля, до копеек');
+    expect(await msg('status')).toBe('Укажите статус');
+    expect(await msg('at')).toBe('Дата визита не может быть позже завтрашнего дня');
+    expect(await page.getByTestId('visit-form-error').textContent()).toContain('Исправьте поля');
+    // the first invalid field has the focus
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('visit-phones-input');
+
+    await page.getByTestId('visit-phones-input').first().fill('');
+    await page.getByTestId('visit-emails-input').first().fill('');
+    expect(await msg('phones')).toBe('Укажите хотя бы один телефон или e-mail');
+    await screenshot(page, 'visits-form-errors-light');
+    expect(await totals()).toEqual(before);
+  });
+
+  it('cancels a queued visit after confirmation: it leaves the reports and the badge', async () => {
+    const page = await h.newPage();
+    await open(page);
+    const before = await totals();
+    const v = await h.call('visits:create', { phones: ['+79035550011'], at: new Date(Date.now() - 3_600_000).toISOString(), revenue: '700' });
+    // live: created elsewhere, it appears without reloading
+    const row = await rowOf(page, v.orderNumber);
+    expect((await totals()).visits).toBeCloseTo(before.visits + 1, 6);
+    await row.getByTestId('visit-cancel').click();
+    const dialog = page.getByTestId('visit-cancel-dialog');
+    await dialog.getByText('Визит ещё не отправлен').waitFor();
+    await dialog.getByTestId('visit-cancel-confirm').click();
+    await page.locator(`[data-testid="visit-row"][data-order="${v.orderNumber}"][data-state="cancelled"]`).waitFor();
+    expect(await row.getByTestId('visit-cancel').count()).toBe(0);
+    const after = await totals();
+    expect(after.visits).toBeCloseTo(before.visits, 6);
+    expect(fake.counters.requests).toBe(0);
+  });
+
+  it('sends the queue: without a token the row says what to do; with it, the Calltouch id', async () => {
+    const page = await h.newPage();
+    await open(page);
+    await page.getByTestId('visit-send-now').click();
+    const first = (await h.call('visits:list', { states: ['queued'] })).items[0]!;
+    const row = await rowOf(page, first.orderNumber);
+    await row.getByTestId('visit-error').getByText('Нет токена Calltouch').waitFor();
+    expect(await row.getByTestId('visit-go-settings').getAttribute('href')).toBe('#/settings');
+    await screenshot(page, 'visits-list-no-token-light');
+
+    await h.call('secrets:set', { kind: 'calltouch_token', siteId, value: TOKEN });
+    await row.getByTestId('visit-retry').click();
+    await page.getByTestId('visit-send-now').click();
+    await page.locator(`[data-testid="visit-row"][data-order="${first.orderNumber}"][data-state="sent"]`).waitFor();
+    const stored = fake.allOrders().find((o) => o.orderNumber === first.orderNumber);
+    expect(stored).toBeDefined();
+    expect(await row.getByTestId('visit-calltouch-id').textContent()).toContain(String(stored!.calltouchOrderId));
+    expect(await row.getByTestId('visit-cancel').count()).toBe(0);
+
+    // a sent visit: contacts are locked, the status can change (goes out as an update)
+    await row.getByTestId('visit-edit').click();
+    const dialog = page.getByTestId('visit-edit-dialog');
+    await dialog.getByTestId('visit-locked').waitFor();
+    expect(await dialog.getByTestId('visit-phones-input').first().isDisabled()).toBe(true);
+    await dialog.getByTestId('visit-status').fill('Покупка');
+    await dialog.getByTestId('visit-update').click();
+    await page.getByTestId('visit-notice').getByText('Изменения сохранены').waitFor();
+    await row.getByText('Покупка').waitFor();
+    expect((await h.call('visits:list', {})).items.find((x) => x.id === first.id)?.status).toBe('Покупка');
+    // the change waits in the queue (the Calltouch id stays shown) and goes out as an update
+    await page.locator(`[data-testid="visit-row"][data-order="${first.orderNumber}"][data-state="queued"]`).waitFor();
+    expect(await row.getByTestId('visit-calltouch-id').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('nav-visits-badge').textContent()).toBe('1');
+    await page.getByTestId('visit-send-now').click();
+    await page.locator(`[data-testid="visit-row"][data-order="${first.orderNumber}"][data-state="sent"]`).waitFor();
+    expect(fake.allOrders().find((o) => o.orderNumber === first.orderNumber)?.status).toBe('Покупка');
+    await expect.poll(() => page.getByTestId('nav-visits-badge').count()).toBe(0);
+    await screenshot(page, 'visits-list-light');
+  });
+
+  it('filters by state and searches', async () => {
+    const page = await h.newPage();
+    await open(page);
+    await page.getByTestId('visit-filter-cancelled').click();
+    await expect.poll(() => page.getByTestId('visit-row').count()).toBe(1);
+    expect(await page.getByTestId('visit-row').getAttribute('data-state')).toBe('cancelled');
+    await page.getByTestId('visit-filter-all').click();
+    await page.getByTestId('visit-search').fill('петрова');
+    await expect.poll(() => page.getByTestId('visit-row').count()).toBe(1);
+    expect(await page.getByTestId('visit-row').textContent()).toContain('Ирина Петрова');
+    await page.getByTestId('visit-search').fill('нет такого');
+    await page.getByTestId('visits-nothing').waitFor();
+  });
+
+  it('looks right in the dark theme', async () => {
+    const page = await h.newPage({ colorScheme: 'dark' });
+    await open(page);
+    await page.getByTestId('visit-phones-input').first().fill(typed(knownPhone));
+    await page.locator('[data-testid="visit-preview"][data-state="match"][data-loading="false"]').waitFor();
+    await page.getByTestId('visit-revenue').fill('3 000');
+    await screenshot(page, 'visits-form-preview-dark');
+    await page.getByTestId('visit-list').waitFor();
+    await page.getByTestId('visit-list').scrollIntoViewIfNeeded();
+    await screenshot(page, 'visits-list-dark');
+    expect(h.problems).toEqual([]);
+  });
+});

@@ -22,6 +22,8 @@ import { displayTolerance, readKpis, readTable, screenshot } from './screen';
 const NOW = Date.parse('2026-04-05T09:00:00Z');
 const SITE = 43769;
 const TOKEN = 'ct-token-e2e';
+/** the unit tests' fast retries, with a timeout that survives a busy machine */
+const B24_CLIENT = { ...FAST.client, timeoutMs: 15_000 };
 
 let h: Harness;
 let page: Page;
@@ -44,8 +46,8 @@ beforeAll(async () => {
     demo: null,
     now: NOW,
     overrides: { calltouchBaseUrl: ct.url },
-    sources: [createBitrix24Source(FAST), calltouchSource({ tuning: fastTuning() })],
-    testers: { bitrix24: createBitrix24Tester(FAST.client), calltouch: calltouchTester({ tuning: fastTuning(), now: () => NOW }) },
+    sources: [createBitrix24Source({ ...FAST, client: B24_CLIENT }), calltouchSource({ tuning: { ...fastTuning(), timeoutMs: 15_000 } })],
+    testers: { bitrix24: createBitrix24Tester(B24_CLIENT), calltouch: calltouchTester({ tuning: { ...fastTuning(), timeoutMs: 15_000 }, now: () => NOW }) },
   });
   page = await h.newPage();
 });
@@ -195,6 +197,33 @@ describe('settings and sync against the fakes', () => {
       await screenshot(page, `health-${scheme}`);
     }
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('previews which values an alias rule rewrites, and saves it', async () => {
+    const { values } = await h.call('health:values', { limit: 1000 });
+    const top = values.find((v) => v.dimension === 'source')!;
+    const key = top.value.trim().toLowerCase();
+    const expected = values.filter((v) => v.value.trim().toLowerCase() === key).reduce((n, v) => n + v.records, 0);
+    await open('settings');
+    const panel = page.getByTestId('normalisation-panel');
+    await page.getByTestId('alias-add').click();
+    await panel.getByTestId('alias-from').last().fill(` ${top.value.toUpperCase()} `);
+    await panel.getByTestId('alias-to').last().fill('Единый источник');
+    const preview = panel.getByTestId('alias-preview').last();
+    await expect.poll(() => preview.getAttribute('data-records')).toBe(String(expected));
+    await preview.getByText(top.value, { exact: true }).waitFor();
+    // a rule without a replacement is refused next to its field
+    await page.getByTestId('alias-add').click();
+    await panel.getByTestId('alias-from').last().fill('google.com');
+    await page.getByTestId('norm-save').click();
+    await panel.getByText('Введите, на что заменить').waitFor();
+    await panel.getByRole('button', { name: 'Удалить правило 2' }).click();
+    await page.getByTestId('norm-save').click();
+    await panel.getByText('Сохранено — отчёты пересчитаны по новым правилам').waitFor();
+    expect((await h.call('settings:get')).normalisation.aliases).toEqual({ [top.value.toUpperCase()]: 'Единый источник' });
+    await screenshot(page, 'settings-aliases-light');
+    // back to no rules, so the report numbers below are the plain ones
+    await h.call('settings:update', { normalisation: { aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] } });
   });
 
   it('imports a costs CSV with a preview and line errors, and CPL appears on the dashboard', async () => {

@@ -46,8 +46,10 @@ export class ReportTreeStore<R extends TreeSource, M> {
   children = $state.raw<ReadonlyMap<string, Children<R>>>(emptyMap());
   expanded = $state.raw<ReadonlySet<string>>(emptySet());
 
+  /** the levels the loaded rows belong to (the screen's may already be newer) */
+  levels = $state.raw<Dimension[]>([]);
+
   private gen = 0;
-  private levels: Dimension[] = [];
   private filters: ReportFilters = {};
   private dealSort: DealsQuery['sort'] = 'created';
   private loaders: TreeLoaders<R, M> | null = null;
@@ -68,6 +70,8 @@ export class ReportTreeStore<R extends TreeSource, M> {
     if (levelsChanged) {
       this.expanded = emptySet();
       this.meta = null;
+      this.roots = [];
+      this.rootCompare = undefined;
     }
     this.children = emptyMap();
     this.loading = true;

@@ -72,7 +72,8 @@ export function metricDelta(metric: Metric, cur: number | null | undefined, prev
     change = cur - prev;
     text = formatSignedPoints(change, pointsUnit);
   } else {
-    if (prev === 0) return cur === 0 ? { text: formatSignedPercent(0), tone: 'flat' } : null;
+    // nothing to compare with (0 → 0, or a start from zero): no percentage to show
+    if (prev === 0) return null;
     change = (cur - prev) / Math.abs(prev);
     text = formatSignedPercent(change);
   }

@@ -68,3 +68,34 @@ describe('report helpers', () => {
     );
   });
 });
+
+describe('columns and deltas', () => {
+  it('knows the kind of every REPORTS.md metric', async () => {
+    const { METRICS } = await import('@shared/metrics');
+    const { METRIC_KIND, METRIC_GROUPS } = await import('../../src-renderer/lib/report');
+    for (const m of METRICS) expect(METRIC_KIND[m]).toBeDefined();
+    expect(METRIC_GROUPS.flatMap((g) => g.metrics).sort()).toEqual([...METRICS].sort());
+  });
+
+  it('shows the default set for [] and stores the default set as []', async () => {
+    const { visibleColumns, toggleColumn, TABLE_METRICS } = await import('../../src-renderer/lib/report');
+    expect(visibleColumns([])).toEqual([...TABLE_METRICS]);
+    const withCalls = toggleColumn([], 'calls', true);
+    expect(withCalls).toEqual(['calls', 'leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi']);
+    expect(toggleColumn(withCalls, 'calls', false)).toEqual([]);
+    expect(toggleColumn(['leads'], 'leads', false)).toEqual(['leads']);
+    expect(visibleColumns(['romi', 'calls'])).toEqual(['calls', 'romi']);
+  });
+
+  it('gives relative changes for counts and money, points for ratios, with the tone of the metric', async () => {
+    const { metricDelta } = await import('../../src-renderer/lib/report');
+    expect(metricDelta('leads', 120, 100, 'п. п.')).toEqual({ text: '+20 %'.replace(' ', '\u00a0'), tone: 'good' });
+    expect(metricDelta('cost', 120, 100, 'п. п.')?.tone).toBe('bad');
+    expect(metricDelta('cpl', 80, 100, 'п. п.')?.tone).toBe('good');
+    expect(plain(metricDelta('romi', 1.5, 1.2, 'п. п.')!.text)).toBe('+30 п. п.');
+    expect(metricDelta('leads', 5, 0, 'п. п.')).toBeNull();
+    expect(metricDelta('leads', 0, 0, 'п. п.')).toBeNull();
+    expect(metricDelta('leads', 7, 7, 'п. п.')?.tone).toBe('flat');
+    expect(metricDelta('leads', null, 3, 'п. п.')).toBeNull();
+  });
+});

@@ -1,0 +1,456 @@
+// «Отчёты» against a real engine with the SMALL demo workspace: the tree's numbers at every level
+// equal reports:query (with the parent path as filters), the last level lists reports:deals, a
+// deal opens its touch chain (reports:explain); totals do not depend on the model; the column
+// chooser; the model comparison equals reports:models; saved views reopen exactly; the table keeps
+// only visible rows in the DOM and answers the keyboard.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { ReportRow, SavedView, WorkspaceSummary } from '@shared/contract';
+import { METRICS, MODELS, type Dimension, type Metric } from '@shared/metrics';
+import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
+import { viewQuery, viewRange } from '@shared/views-schema';
+import { parseRuNumber } from '../../src-renderer/lib/format';
+import { startHarness, type Harness } from './harness';
+import { screenshot } from './screen';
+
+const NOW = Date.parse('2026-11-21T09:00:00Z');
+const DEFAULT_COLUMNS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'];
+let h: Harness;
+let page: Page;
+let ws: WorkspaceSummary;
+
+async function open(route: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(h.url(`#/${route}`));
+  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+}
+
+async function period(preset: Preset): Promise<{ from: string; to: string }> {
+  const settings = await h.call('settings:get');
+  return presetRange(preset, { anchor: anchorDate(ws.dataTo, todayIn(settings.timeZone, Date.now())), dataFrom: ws.dataFrom });
+}
+
+/** Money is shown with kopecks, counts with 2 decimals, percents with 1: the display rounding. */
+function tolerance(metric: Metric): number {
+  if (['romi', 'drr', 'crLeadToDeal', 'crDealToWon'].includes(metric)) return 0.0005 + 1e-9;
+  return 0.005 + 1e-9;
+}
+
+function near(metric: Metric, shown: number | null, expected: number | null | undefined): boolean {
+  if (shown === null || expected === null || expected === undefined) return shown === (expected ?? null);
+  return Math.abs(shown - expected) <= tolerance(metric);
+}
+
+interface ShownRow {
+  key: string;
+  depth: number;
+  type: string;
+  unattributed: boolean;
+  values: Record<string, number | null>;
+}
+
+async function readRow(row: Locator): Promise<ShownRow> {
+  const values: Record<string, number | null> = {};
+  for (const cell of await row.locator('[data-metric]').all()) {
+    const v = cell.locator('.v');
+    const text = (await v.count()) > 0 ? await v.textContent() : await cell.textContent();
+    values[(await cell.getAttribute('data-metric'))!] = parseRuNumber(text ?? '');
+  }
+  return {
+    key: (await row.getAttribute('data-key')) ?? '',
+    depth: Number(await row.getAttribute('data-depth')),
+    type: (await row.getAttribute('data-type')) ?? '',
+    unattributed: (await row.getAttribute('data-unattributed')) === 'true',
+    values,
+  };
+}
+
+const tree = () => page.getByTestId('report-tree');
+const groupRows = (depth: number) => tree().locator(`[data-testid="tree-row"][data-type="group"][data-depth="${depth}"]`);
+
+async function readLevel(depth: number): Promise<ShownRow[]> {
+  const out: ShownRow[] = [];
+  for (const r of await groupRows(depth).all()) out.push(await readRow(r));
+  return out;
+}
+
+function keyOf(row: ReportRow, groupBy: Dimension[]): string {
+  return row.unattributed ? '\u0000unattributed' : JSON.stringify(groupBy.map((d) => row[d] ?? null));
+}
+
+/** Every expected row is on screen with the same numbers in every shown column. */
+function expectRows(shown: ShownRow[], expected: ReportRow[], groupBy: Dimension[], columns: Metric[]): void {
+  expect(shown.length).toBe(expected.length);
+  for (const row of expected) {
+    const s = shown.find((x) => x.key === keyOf(row, groupBy));
+    expect(s, `row ${keyOf(row, groupBy)} on screen`).toBeDefined();
+    for (const m of columns) expect(near(m, s!.values[m]!, row[m]), `${m} of ${s!.key}: ${s!.values[m]} vs ${row[m]}`).toBe(true);
+  }
+}
+
+async function setLevels(levels: Dimension[]): Promise<void> {
+  for (const d of ['source', 'medium', 'campaign', 'content', 'term'] as Dimension[]) {
+    const box = page.getByTestId(`level-${d}`);
+    if (levels.includes(d)) await box.check();
+  }
+  for (const d of ['source', 'medium', 'campaign', 'content', 'term'] as Dimension[]) {
+    const box = page.getByTestId(`level-${d}`);
+    if (!levels.includes(d)) await box.uncheck();
+  }
+  await page.locator(`[data-testid="report-tree"][data-group-by="${levels.join(',')}"]`).waitFor();
+}
+
+async function settle(): Promise<void> {
+  await page.locator('[data-testid="report-tree"][aria-busy="false"]').waitFor();
+  await expect.poll(() => tree().locator('[data-testid="tree-loading"]').count()).toBe(0);
+}
+
+beforeAll(async () => {
+  h = await startHarness({ demo: 'small', now: NOW });
+  const current = await h.call('workspaces:current');
+  if (!current) throw new Error('the demo workspace is not open');
+  ws = current;
+  page = await h.newPage();
+  page.on('pageerror', (e) => console.log('PAGEERROR', expect.getState().currentTestName, e.stack));
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('reports on the small demo', () => {
+  it('shows the top level as reports:query: every row, the unattributed row and the totals', async () => {
+    await open('reports');
+    await tree().waitFor();
+    await settle();
+    const p = await period('last30');
+    expect(await tree().getAttribute('data-from')).toBe(p.from);
+    expect(await tree().getAttribute('data-group-by')).toBe('source,medium,campaign');
+    const expected = await h.call('reports:query', { ...p, groupBy: ['source'] });
+    expectRows(await readLevel(0), expected.rows, ['source'], DEFAULT_COLUMNS);
+    expect(expected.rows.some((r) => r.unattributed)).toBe(true);
+    const un = tree().locator('[data-unattributed="true"]');
+    expect(await un.textContent()).toContain('Без атрибуции');
+    // the unattributed row is the last one whatever the sort
+    await tree().locator('[data-col="leads"] button').click();
+    expect(await groupRows(0).last().getAttribute('data-unattributed')).toBe('true');
+    const totals = await readRow(page.getByTestId('report-tree-totals'));
+    for (const m of DEFAULT_COLUMNS) expect(near(m, totals.values[m]!, expected.totals[m]), `total ${m}`).toBe(true);
+    await screenshot(page, 'reports-tree-light');
+  });
+
+  it('drills down source → medium → campaign → deals and opens a deal’s touch chain', async () => {
+    await open('reports');
+    await page.getByTestId('period-preset').selectOption('last90');
+    const p = await period('last90');
+    await page.locator(`[data-testid="report-tree"][data-from="${p.from}"]`).waitFor();
+    await settle();
+    const top = await h.call('reports:query', { ...p, groupBy: ['source'] });
+    const source = top.rows.find((r) => !r.unattributed && r.deals >= 3)!;
+    await tree().locator(`[data-key='${JSON.stringify([source.source ?? null])}']`).click();
+    await settle();
+    const mediums = await h.call('reports:query', { ...p, groupBy: ['source', 'medium'], filters: { dimensions: { source: [source.source ?? null] } } });
+    expectRows(await readLevel(1), mediums.rows, ['source', 'medium'], DEFAULT_COLUMNS);
+
+    const medium = mediums.rows.find((r) => r.deals > 0)!;
+    await tree().locator(`[data-key='${JSON.stringify([source.source ?? null, medium.medium ?? null])}']`).click();
+    await settle();
+    const filters = { dimensions: { source: [source.source ?? null], medium: [medium.medium ?? null] } };
+    const campaigns = await h.call('reports:query', { ...p, groupBy: ['source', 'medium', 'campaign'], filters });
+    expectRows(await readLevel(2), campaigns.rows, ['source', 'medium', 'campaign'], DEFAULT_COLUMNS);
+
+    const campaign = campaigns.rows.find((r) => r.deals > 0)!;
+    const path = [source.source ?? null, medium.medium ?? null, campaign.campaign ?? null];
+    await tree().locator(`[data-key='${JSON.stringify(path)}']`).click();
+    await settle();
+    const deals = await h.call('reports:deals', {
+      ...p,
+      row: { dims: { source: path[0], medium: path[1], campaign: path[2] } },
+      sort: 'weight',
+      limit: 500,
+    });
+    const shownDeals = tree().locator('[data-testid="tree-row"][data-type="deal"]');
+    await expect.poll(() => shownDeals.count()).toBe(Math.min(deals.total, 500));
+    const ids = await shownDeals.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-deal-id'))));
+    expect(ids).toEqual(deals.items.map((d) => d.id));
+    await screenshot(page, 'reports-drilldown-light');
+
+    // the deal opens its touch chain; Esc closes it and the focus is back on the table
+    const deal = deals.items[0]!;
+    await shownDeals.first().click();
+    const drawer = page.getByTestId('deal-drawer');
+    await drawer.waitFor();
+    const explained = await h.call('reports:explain', { kind: 'deal', id: deal.id });
+    await expect.poll(() => drawer.getByTestId('touch').count()).toBe(explained.touches.length);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('drawer-close');
+    const first = drawer.getByTestId('touch').first();
+    for (const m of MODELS.filter((x) => x !== 'markov')) {
+      const w = Number(await first.locator(`tr[data-model="${m}"] td[data-weight]`).getAttribute('data-weight'));
+      expect(w).toBeCloseTo(explained.touches[0]!.weights[m] ?? 0, 9);
+    }
+    // weights sum to 1 under each model
+    for (const m of MODELS.filter((x) => x !== 'markov')) {
+      const sum = explained.touches.reduce((s, x) => s + (x.weights[m] ?? 0), 0);
+      if (explained.touches.length > 0) expect(sum).toBeCloseTo(1, 9);
+    }
+    // Tab stays inside the drawer
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="deal-drawer"]')))).toBe(true);
+    await screenshot(page, 'reports-drawer-light');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('report-tree');
+  });
+
+  it('moves with the keyboard: arrows, → expands, ← collapses, Enter opens a deal', async () => {
+    await open('reports');
+    await setLevels(['source']);
+    await settle();
+    await tree().focus();
+    await page.keyboard.press('Home');
+    const activeRow = async () =>
+      page.evaluate(() => {
+        const grid = document.querySelector('[data-testid="report-tree"]')!;
+        const id = grid.getAttribute('aria-activedescendant');
+        const row = id ? document.getElementById(id) : null;
+        return row ? { key: row.getAttribute('data-key'), expanded: row.getAttribute('aria-expanded'), type: row.getAttribute('data-type') } : null;
+      });
+    const firstKey = (await activeRow())!.key;
+    await page.keyboard.press('ArrowDown');
+    expect((await activeRow())!.key).not.toBe(firstKey);
+    await page.keyboard.press('ArrowUp');
+    expect((await activeRow())!.key).toBe(firstKey);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await activeRow())!.expanded).toBe('true');
+    await settle();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => (await activeRow())!.type).toBe('deal');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('deal-drawer').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('deal-drawer').waitFor({ state: 'detached' });
+    await page.keyboard.press('ArrowLeft');
+    expect((await activeRow())!.key).toBe(firstKey);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(async () => (await activeRow())!.expanded).toBe('false');
+  });
+
+  it('keeps only the visible rows in the DOM for a long deal list, without layout jumps', async () => {
+    await open('reports');
+    await setLevels(['source']);
+    await page.getByTestId('period-preset').selectOption('all');
+    await page.locator('[data-testid="report-tree"]').waitFor();
+    await settle();
+    const p = await period('all');
+    const top = await h.call('reports:query', { ...p, groupBy: ['source'] });
+    const big = [...top.rows].filter((r) => !r.unattributed).sort((a, b) => b.deals - a.deals)[0]!;
+    const deals = await h.call('reports:deals', { ...p, row: { dims: { source: big.source ?? null } }, limit: 1 });
+    expect(deals.total).toBeGreaterThan(150);
+    await tree().locator(`[data-key='${JSON.stringify([big.source ?? null])}']`).click();
+    await settle();
+    const total = Number(await tree().getAttribute('data-rows'));
+    expect(total).toBe(top.rows.length + Math.min(deals.total, 500) + (deals.total > 500 ? 1 : 0));
+    const inDom = await tree().locator('[data-testid="tree-row"]').count();
+    expect(inDom).toBeLessThan(60);
+    const before = await tree().evaluate((el) => el.scrollHeight);
+    await page.keyboard.press('End');
+    await tree().focus();
+    await page.keyboard.press('End');
+    await expect.poll(() => tree().evaluate((el) => el.scrollTop)).toBeGreaterThan(1000);
+    // the last row is rendered and the content height did not change
+    expect(await tree().evaluate((el) => el.scrollHeight)).toBe(before);
+    expect(await tree().locator('[data-testid="tree-row"]').count()).toBeLessThan(60);
+  });
+
+  it('keeps lead and deal totals when the model changes, each equal to reports:query', async () => {
+    await open('reports');
+    await settle();
+    const p = await period('last30');
+    let leads: number | null = null;
+    for (const model of MODELS) {
+      await page.getByTestId('model-picker').selectOption(model);
+      await page.locator(`[data-testid="report-tree"][data-model="${model}"]`).waitFor();
+      await settle();
+      const expected = await h.call('reports:query', { ...p, groupBy: ['source'], model });
+      const totals = await readRow(page.getByTestId('report-tree-totals'));
+      for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {
+        expect(near(m, totals.values[m]!, expected.totals[m]), `${model} ${m}: ${totals.values[m]} vs ${expected.totals[m]}`).toBe(true);
+      }
+      leads ??= totals.values.leads!;
+      expect(totals.values.leads).toBe(leads);
+      expectRows(await readLevel(0), expected.rows, ['source'], ['leads', 'deals', 'revenue']);
+    }
+  });
+
+  it('column chooser: adds and removes metric columns, numbers from the engine', async () => {
+    await open('reports');
+    await settle();
+    await page.getByTestId('columns-button').click();
+    const chooser = page.getByTestId('column-chooser');
+    await chooser.waitFor();
+    for (const m of METRICS) expect(await chooser.getByTestId(`column-${m}`).count()).toBe(1);
+    await chooser.getByTestId('column-calls').check();
+    await chooser.getByTestId('column-drr').check();
+    await chooser.getByTestId('column-cost').uncheck();
+    await page.keyboard.press('Escape');
+    await chooser.waitFor({ state: 'detached' });
+    await tree().locator('[data-col="calls"]').waitFor();
+    expect(await tree().locator('[data-col="cost"]').count()).toBe(0);
+    const cols = await tree().locator('[role="columnheader"][data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
+    expect(cols).toEqual(['calls', 'leads', 'deals', 'wonDeals', 'revenue', 'cpl', 'romi', 'drr']);
+    const p = await period('last30');
+    const expected = await h.call('reports:query', { ...p, groupBy: ['source'] });
+    expectRows(await readLevel(0), expected.rows, ['source'], ['calls', 'drr', 'leads']);
+    await page.getByTestId('columns-button').click();
+    await page.getByTestId('columns-reset').click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => tree().locator('[role="columnheader"][data-col]').count()).toBe(DEFAULT_COLUMNS.length);
+  });
+
+  it('model comparison: a column group per model, numbers equal reports:models', async () => {
+    await open('reports');
+    await settle();
+    await page.getByTestId('mode-models').click();
+    const grid = page.getByTestId('models-tree');
+    await grid.waitFor();
+    await page.locator('[data-testid="models-tree"][aria-busy="false"]').waitFor();
+    const p = await period('last30');
+    const expected = await h.call('reports:models', { ...p, groupBy: ['source'] });
+    const groups = await grid.locator('[data-model]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
+    expect(groups).toEqual([...MODELS]);
+    const rows = grid.locator('[data-testid="tree-row"][data-depth="0"]');
+    expect(await rows.count()).toBe(expected.rows.length);
+    for (const r of await rows.all()) {
+      const shown = await readRow(r);
+      const row = expected.rows.find((x) => keyOf(x as ReportRow, ['source']) === shown.key)!;
+      expect(row, shown.key).toBeDefined();
+      for (const model of MODELS) {
+        for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {
+          expect(near(m, shown.values[`${model}.${m}`]!, row.byModel[model]?.[m]), `${shown.key} ${model} ${m}`).toBe(true);
+        }
+      }
+    }
+    const totals = await readRow(page.getByTestId('models-tree-totals'));
+    for (const model of MODELS) {
+      expect(near('leads', totals.values[`${model}.leads`]!, expected.totals[model]!.leads)).toBe(true);
+      expect(totals.values[`${model}.leads`]).toBe(totals.values['last_non_direct.leads']);
+    }
+    await screenshot(page, 'reports-models-light');
+    await page.getByTestId('mode-report').click();
+    await tree().waitFor();
+  });
+
+  it('saves a view, lists it in the sidebar, reopens it exactly, renames and deletes it', async () => {
+    await open('reports');
+    await page.getByTestId('period-preset').selectOption('last90');
+    await page.getByTestId('model-picker').selectOption('first');
+    await setLevels(['source', 'campaign']);
+    await page.getByTestId('columns-button').click();
+    await page.getByTestId('column-calls').check();
+    await page.keyboard.press('Escape');
+    await settle();
+
+    await page.getByTestId('view-save').click();
+    const dialog = page.getByTestId('save-view-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('view-save-submit').click();
+    await dialog.getByText('Введите название отчёта').waitFor();
+    await dialog.getByTestId('view-name').fill('Кампании за квартал');
+    await dialog.getByTestId('view-save-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    const item = page.getByTestId('saved-view').filter({ hasText: 'Кампании за квартал' });
+    await item.waitFor();
+    const saved = (await h.call('views:list')).find((v) => v.name === 'Кампании за квартал') as SavedView;
+    expect(saved.spec.period).toEqual({ kind: 'preset', preset: 'last90', anchor: 'data' });
+    expect(saved.spec.model).toBe('first');
+    expect(saved.spec.groupBy).toEqual(['source', 'campaign']);
+    expect(saved.spec.columns).toEqual(['calls', ...DEFAULT_COLUMNS]);
+    expect(saved.spec.mode).toBe('report');
+    await screenshot(page, 'reports-saved-view-light');
+
+    // change everything, then open the view from the sidebar
+    await page.getByTestId('period-preset').selectOption('last7');
+    await page.getByTestId('model-picker').selectOption('linear');
+    await setLevels(['medium']);
+    await page.getByTestId('opened-view').getByText('изменён').waitFor();
+    await open('dashboard');
+    await item.getByTestId('view-open').click();
+    await page.getByRole('heading', { level: 1, name: 'Отчёты' }).waitFor();
+    await page.locator('[data-testid="report-tree"][data-group-by="source,campaign"][data-model="first"]').waitFor();
+    await settle();
+    expect(await page.getByTestId('period-preset').inputValue()).toBe('last90');
+    expect(await page.getByTestId('opened-view').textContent()).not.toContain('изменён');
+    const settings = await h.call('settings:get');
+    const range = viewRange(saved.spec.period, { today: todayIn(settings.timeZone, Date.now()), dataFrom: ws.dataFrom, dataTo: ws.dataTo });
+    const q = viewQuery(saved.spec, range);
+    const expected = await h.call('reports:query', { ...q, groupBy: [q.groupBy![0]!] });
+    expect(await tree().getAttribute('data-from')).toBe(range.from);
+    expectRows(await readLevel(0), expected.rows, ['source'], ['calls', 'leads', 'deals', 'revenue']);
+    const totals = await readRow(page.getByTestId('report-tree-totals'));
+    for (const m of ['calls', 'leads', 'deals', 'revenue'] as Metric[]) expect(near(m, totals.values[m]!, expected.totals[m])).toBe(true);
+
+    // rename, then delete with confirmation
+    await item.hover();
+    await item.getByTestId('view-rename').click();
+    const rename = page.getByTestId('save-view-dialog');
+    await rename.getByTestId('view-name').fill('Кампании, 90 дней');
+    await rename.getByTestId('view-save-submit').click();
+    await page.getByTestId('saved-view').filter({ hasText: 'Кампании, 90 дней' }).waitFor();
+    expect((await h.call('views:list')).map((v) => v.name)).toEqual(['Кампании, 90 дней']);
+    const renamed = page.getByTestId('saved-view').filter({ hasText: 'Кампании, 90 дней' });
+    await renamed.hover();
+    await renamed.getByTestId('view-delete').click();
+    const confirm = page.getByTestId('confirm-dialog');
+    await confirm.getByText('Удалить отчёт «Кампании, 90 дней»?').waitFor();
+    await confirm.getByRole('button', { name: 'Отмена' }).click();
+    expect(await h.call('views:list')).toHaveLength(1);
+    await renamed.hover();
+    await renamed.getByTestId('view-delete').click();
+    await page.getByTestId('confirm-yes').click();
+    await renamed.waitFor({ state: 'detached' });
+    expect(await h.call('views:list')).toEqual([]);
+  });
+
+  it('shows comparison deltas when a comparison is chosen', async () => {
+    await open('reports');
+    await setLevels(['source']);
+    await page.getByTestId('period-preset').selectOption('last30');
+    await page.getByTestId('compare-picker').selectOption('previous');
+    await page.locator('[data-testid="report-tree"]:not([data-compare=""])').waitFor();
+    await settle();
+    expect(await page.getByTestId('report-tree-totals').locator('[data-delta]').first().textContent()).toMatch(/[+−]?\d/);
+    await screenshot(page, 'reports-compare-light');
+    await page.getByTestId('compare-picker').selectOption('none');
+  });
+
+  it('takes dark screenshots of the report, the drill-down and the drawer', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      await open('reports');
+      await setLevels(['source', 'medium', 'campaign']);
+      await settle();
+      await screenshot(page, 'reports-tree-dark');
+      const first = groupRows(0).first();
+      await first.click();
+      await settle();
+      await groupRows(1).first().click();
+      await settle();
+      await groupRows(2).first().click();
+      await settle();
+      await screenshot(page, 'reports-drilldown-dark');
+      const deal = tree().locator('[data-type="deal"]').first();
+      if ((await deal.count()) > 0) {
+        await deal.click();
+        await page.getByTestId('touch-chain').or(page.getByTestId('drawer-unattributed')).first().waitFor();
+        await screenshot(page, 'reports-drawer-dark');
+        await page.keyboard.press('Escape');
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
+  it('made no request outside its origin and logged no errors', () => {
+    expect(h.problems).toEqual([]);
+  });
+});

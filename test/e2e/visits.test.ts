@@ -182,6 +182,24 @@ describe('offline visits screen', () => {
     expect(await msg('phones')).toBe('Укажите хотя бы один телефон или e-mail');
     await screenshot(page, 'visits-form-errors-light');
     expect(await totals()).toEqual(before);
+
+    // the engine's field messages land next to the same fields
+    h.intercept = (channel) =>
+      channel === 'visits:create'
+        ? { ok: false, error: { code: 'invalid_input', message: 'Проверьте поля визита', fields: { 'phones.0': 'Номер не обслуживается' } } }
+        : undefined;
+    try {
+      await page.getByTestId('visit-phones-input').first().fill('+7 916 000-00-01');
+      await page.getByTestId('visit-revenue').fill('100');
+      await page.getByTestId('visit-status').fill('Визит');
+      await page.getByTestId('visit-at').fill('2026-01-15T10:00');
+      await page.getByTestId('visit-save').click();
+      await page.locator('[data-testid="visit-field-error"][data-field="phones.0"]').getByText('Номер не обслуживается').waitFor();
+      expect(await page.getByTestId('visit-form-error').textContent()).toBe('Проверьте поля визита');
+    } finally {
+      h.intercept = null;
+    }
+    expect(await totals()).toEqual(before);
   });
 
   it('cancels a queued visit after confirmation: it leaves the reports and the badge', async () => {
@@ -227,6 +245,7 @@ describe('offline visits screen', () => {
     const dialog = page.getByTestId('visit-edit-dialog');
     await dialog.getByTestId('visit-locked').waitFor();
     expect(await dialog.getByTestId('visit-phones-input').first().isDisabled()).toBe(true);
+    await screenshot(page, 'visits-edit-dialog-light');
     await dialog.getByTestId('visit-status').fill('Покупка');
     await dialog.getByTestId('visit-update').click();
     await page.getByTestId('visit-notice').getByText('Изменения сохранены').waitFor();
@@ -268,5 +287,21 @@ describe('offline visits screen', () => {
     await page.getByTestId('visit-list').scrollIntoViewIfNeeded();
     await screenshot(page, 'visits-list-dark');
     expect(h.problems).toEqual([]);
+  });
+
+  it('pages through a long outbox', async () => {
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    for (let i = 0; i < 30; i++) await h.call('visits:create', { phones: [`+7916700${String(i).padStart(4, '0')}`], at, revenue: String(100 + i) });
+    const total = (await h.call('visits:list', { limit: 1 })).total;
+    expect(total).toBeGreaterThan(30);
+    const page = await h.newPage();
+    await open(page);
+    await expect.poll(() => page.getByTestId('visit-range').textContent()).toBe(`1–25 из ${total}`);
+    expect(await page.getByTestId('visit-row').count()).toBe(25);
+    await page.getByTestId('visit-next').click();
+    await expect.poll(() => page.getByTestId('visit-range').textContent()).toBe(`26–${total} из ${total}`);
+    expect(await page.getByTestId('visit-row').count()).toBe(total - 25);
+    expect(await page.getByTestId('visit-next').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('nav-visits-badge').textContent()).toBe('30');
   });
 });

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import type { Settings, VisitPreview } from '@shared/contract';
 import { addDays } from '@shared/time';
 import { todayIn } from '@shared/periods';
-import { formatDateTime } from '../../src-renderer/lib/format';
+import { formatDateTime, parseRuNumber } from '../../src-renderer/lib/format';
 import { localToIso, visitTimeZone } from '../../src-renderer/lib/visits';
 import { startCalltouchOrdersFake, type CalltouchOrdersFake } from '../fakes/calltouch-orders/server';
 import { startHarness, type Harness } from './harness';
@@ -151,6 +151,20 @@ describe('offline visits screen', () => {
     const after = await totals();
     expect(after.visits).toBeCloseTo(before.visits + 1, 6);
     expect(after.visitRevenue).toBeCloseTo(before.visitRevenue + 12500.5, 2);
+    // …and on the report screen: a saved view with the visits columns, opened from the sidebar
+    const today = todayIn(settings.timeZone);
+    const period = { from: addDays(today, -2), to: addDays(today, 1) };
+    const view = await h.call('views:save', {
+      name: 'Визиты за последние дни',
+      spec: { period: { kind: 'custom', ...period }, groupBy: ['source'], columns: ['leads', 'visits', 'visitRevenue'] },
+    });
+    await open(page, 'reports');
+    await page.locator(`[data-view-id="${view.id}"] [data-testid="view-open"]`).click();
+    const cell = (m: string) => page.locator(`[data-testid$="-totals"] [data-metric="${m}"]`).first();
+    await expect.poll(async () => parseRuNumber((await cell('visits').textContent()) ?? '')).toBe(after.visits);
+    expect(parseRuNumber((await cell('visitRevenue').textContent()) ?? '')).toBeCloseTo(after.visitRevenue, 2);
+    await open(page);
+
     // the navigation badge counts it; the form is ready for the next one
     await expect.poll(() => page.getByTestId('nav-visits-badge').textContent()).toBe('1');
     expect(await page.getByTestId('visit-phones-input').first().inputValue()).toBe('');

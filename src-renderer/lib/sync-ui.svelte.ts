@@ -26,6 +26,7 @@ export interface SyncToast {
 }
 
 const SOURCES: SourceKind[] = ['bitrix24', 'calltouch'];
+const STATUS_POLL_MS = 30_000;
 
 export function withEstimate(p: SyncProgress): SourceProgress {
   const fraction = p.total && p.total > 0 ? Math.min(1, p.done / p.total) : null;
@@ -171,6 +172,9 @@ class SyncUi {
           api.on('sync:finished', (f) => this.onFinished(f)),
           api.on('workspaces:changed', () => this.reset()),
         ];
+        // the schedule goes offline (and back) without an event: look at it now and then
+        const timer = setInterval(() => void app.refreshSyncStatus(), STATUS_POLL_MS);
+        this.offs.push(() => clearInterval(timer));
       } catch {
         this.offs = [];
       }

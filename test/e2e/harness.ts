@@ -226,6 +226,8 @@ export type Interceptor = (channel: CallChannel, input: unknown) => Result<unkno
 export interface Harness {
   engine: Engine;
   secrets: TestSecrets;
+  /** the export dialogs (files land in exports.dialog.dir) */
+  exports: ReturnType<typeof testExportShell>;
   baseUrl: string;
   browser: Browser;
   /** Calls the engine exactly as the page does. */
@@ -273,6 +275,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const harness: Harness = {
     engine,
     secrets,
+    exports: exportShell,
     baseUrl: server.url,
     browser,
     problems,

@@ -1,0 +1,92 @@
+// The export menu in Chromium against a real engine (small demo): XLSX with progress to the file
+// the save dialog picked (numbers equal reports:query), PDF through the print view, chart PNG,
+// CSV from the data-health screen; screenshots of the menu and the notices in both themes.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ReportResult } from '@shared/contract';
+import { startHarness, type Harness } from './harness';
+import { screenshot } from './screen';
+import { readXlsx } from '../export/helpers';
+
+const NOW = Date.parse('2026-11-21T09:00:00Z');
+let h: Harness;
+let page: Page;
+
+async function open(route: string, colorScheme: 'light' | 'dark' = 'light'): Promise<void> {
+  page = await h.newPage({ colorScheme });
+  await page.goto(h.url(`#/${route}`));
+  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+}
+
+beforeAll(async () => {
+  h = await startHarness({ demo: 'small', now: NOW });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('export menu', () => {
+  it('exports the dashboard to XLSX with the numbers on screen, then to PDF and PNG', async () => {
+    await open('dashboard');
+    await page.locator('canvas').first().waitFor();
+    await page.getByTestId('export-button').click();
+    await expect.poll(() => page.getByRole('menu').isVisible()).toBe(true);
+    await screenshot(page, 'export-menu-dashboard');
+
+    await page.getByTestId('export-xlsx').click();
+    const notice = page.getByTestId('export-notice');
+    await notice.waitFor({ timeout: 60_000 });
+    const text = await notice.innerText();
+    expect(text).toMatch(/^Сохранено: Skvoz_Дашборд_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d\.xlsx/);
+    const file = join(h.exports.dialog.dir, text.split('Сохранено: ')[1]!.split('\n')[0]!.trim());
+    expect(existsSync(file)).toBe(true);
+    const [, from, to] = /_(\d{4}-\d\d-\d\d)_(\d{4}-\d\d-\d\d)\.xlsx$/.exec(file)!;
+    const want = (await h.call('reports:query', { from: from!, to: to!, groupBy: ['source'] })) as ReportResult;
+    const sheet = (await readXlsx(file)).getWorksheet('Отчёт')!;
+    const total = sheet.getRow(sheet.rowCount);
+    expect(total.getCell(1).value).toBe('Итого');
+    expect(total.getCell(6).value as number).toBeCloseTo(want.totals.leads, 9);
+    await screenshot(page, 'export-saved-dashboard');
+
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-pdf').click();
+    await expect.poll(async () => (await notice.innerText()).includes('.pdf'), { timeout: 60_000 }).toBe(true);
+    const pdf = join(h.exports.dialog.dir, file.split('/').pop()!.replace('.xlsx', '.pdf'));
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-png').click();
+    await expect.poll(async () => (await notice.innerText()).includes('.png'), { timeout: 30_000 }).toBe(true);
+    const png = pdf.replace('.pdf', '.png');
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    expect(h.problems).toEqual([]);
+  });
+
+  it('exports the data-health table to CSV; the menu works in the dark theme too', async () => {
+    await open('health', 'dark');
+    await page.getByTestId('export-button').click();
+    await screenshot(page, 'export-menu-health-dark');
+    await page.getByTestId('export-csv').click();
+    const notice = page.getByTestId('export-notice');
+    await notice.waitFor({ timeout: 60_000 });
+    const name = (await notice.innerText()).split('Сохранено: ')[1]!.split('\n')[0]!.trim();
+    expect(name).toBe('Skvoz_Качество_данных.csv');
+    const csv = readFileSync(join(h.exports.dialog.dir, name), 'utf8');
+    expect(csv.startsWith('\uFEFFПараметр;Значение')).toBe(true);
+    expect(csv).toContain('Лиды без UTM-меток;');
+    await screenshot(page, 'export-saved-health-dark');
+  });
+
+  it('shows a clear message when the save dialog is refused by the shell', async () => {
+    await open('reports');
+    h.intercept = (channel) => (channel === 'files:chooseSave' ? { ok: false, error: { code: 'internal', message: 'Выгрузка в файл недоступна в этом окне.' } } : undefined);
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-xlsx').click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Не удалось выгрузить' });
+    await alert.waitFor();
+    await screenshot(page, 'export-error-reports');
+    h.intercept = null;
+  });
+});

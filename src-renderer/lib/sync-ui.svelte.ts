@@ -135,7 +135,9 @@ class SyncUi {
   onStartFailed(error: AppError): void {
     this.networkFailed = error.code === 'network';
     const next = nextStep(error.code);
-    this.push({ id: ++this.seq, kind: 'error', title: error.message, lines: [], hint: next.hint, action: next.action, code: error.code });
+    // a refusal's own message already says what to do (e.g. «добавьте вебхук…»): the button is enough
+    const hint = error.code === 'invalid_input' || error.code === 'conflict' ? null : next.hint;
+    this.push({ id: ++this.seq, kind: 'error', title: error.message, lines: [], hint, action: next.action, code: error.code });
   }
 
   /** «Синхронизировать»: starts a run; a refusal becomes a toast with the next step. */

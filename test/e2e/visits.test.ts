@@ -189,7 +189,8 @@ describe('offline visits screen', () => {
     expect(await msg('at')).toBe('Дата визита не может быть позже завтрашнего дня');
     expect(await page.getByTestId('visit-form-error').textContent()).toContain('Исправьте поля');
     // the first invalid field has the focus
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('visit-phones-input');
+    type Doc = { document: { activeElement: { getAttribute(name: string): string | null } | null } };
+    expect(await page.evaluate(() => (globalThis as unknown as Doc).document.activeElement?.getAttribute('data-testid'))).toBe('visit-phones-input');
 
     await page.getByTestId('visit-phones-input').first().fill('');
     await page.getByTestId('visit-emails-input').first().fill('');

@@ -13,6 +13,17 @@ import { parseRuNumber } from '../../src-renderer/lib/format';
 import { startHarness, type Harness } from './harness';
 import { screenshot } from './screen';
 
+/** The bits of the DOM the page callbacks use (this file is type-checked without the DOM lib). */
+interface DomEl {
+  getAttribute(name: string): string | null;
+  closest(selector: string): DomEl | null;
+}
+interface Dom {
+  querySelector(selector: string): DomEl | null;
+  getElementById(id: string): DomEl | null;
+  activeElement: DomEl | null;
+}
+
 const NOW = Date.parse('2026-11-21T09:00:00Z');
 const DEFAULT_COLUMNS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'];
 let h: Harness;
@@ -74,7 +85,7 @@ async function readLevel(depth: number): Promise<ShownRow[]> {
   return out;
 }
 
-function keyOf(row: ReportRow, groupBy: Dimension[]): string {
+function keyOf(row: { unattributed: boolean } & Partial<Record<Dimension, string | null>>, groupBy: Dimension[]): string {
   return row.unattributed ? '\u0000unattributed' : JSON.stringify(groupBy.map((d) => row[d] ?? null));
 }
 
@@ -182,7 +193,7 @@ describe('reports on the small demo', () => {
     await drawer.waitFor();
     const explained = await h.call('reports:explain', { kind: 'deal', id: deal.id });
     await expect.poll(() => drawer.getByTestId('touch').count()).toBe(explained.touches.length);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('drawer-close');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: Dom }).document.activeElement?.getAttribute('data-testid'))).toBe('drawer-close');
     const first = drawer.getByTestId('touch').first();
     for (const m of MODELS.filter((x) => x !== 'markov')) {
       const w = Number(await first.locator(`tr[data-model="${m}"] td[data-weight]`).getAttribute('data-weight'));
@@ -195,11 +206,11 @@ describe('reports on the small demo', () => {
     }
     // Tab stays inside the drawer
     for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="deal-drawer"]')))).toBe(true);
+    expect(await page.evaluate(() => Boolean((globalThis as unknown as { document: Dom }).document.activeElement?.closest('[data-testid="deal-drawer"]')))).toBe(true);
     await screenshot(page, 'reports-drawer-light');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('report-tree');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: Dom }).document.activeElement?.getAttribute('data-testid'))).toBe('report-tree');
   });
 
   it('moves with the keyboard: arrows, → expands, ← collapses, Enter opens a deal', async () => {
@@ -210,9 +221,9 @@ describe('reports on the small demo', () => {
     await page.keyboard.press('Home');
     const activeRow = async () =>
       page.evaluate(() => {
-        const grid = document.querySelector('[data-testid="report-tree"]')!;
+        const grid = (globalThis as unknown as { document: Dom }).document.querySelector('[data-testid="report-tree"]')!;
         const id = grid.getAttribute('aria-activedescendant');
-        const row = id ? document.getElementById(id) : null;
+        const row = id ? (globalThis as unknown as { document: Dom }).document.getElementById(id) : null;
         return row ? { key: row.getAttribute('data-key'), expanded: row.getAttribute('aria-expanded'), type: row.getAttribute('data-type') } : null;
       });
     const firstKey = (await activeRow())!.key;
@@ -322,7 +333,7 @@ describe('reports on the small demo', () => {
     expect(await rows.count()).toBe(expected.rows.length);
     for (const r of await rows.all()) {
       const shown = await readRow(r);
-      const row = expected.rows.find((x) => keyOf(x as ReportRow, ['source']) === shown.key)!;
+      const row = expected.rows.find((x) => keyOf(x, ['source']) === shown.key)!;
       expect(row, shown.key).toBeDefined();
       for (const model of MODELS) {
         for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {

@@ -196,6 +196,17 @@ describe('settings and sync against the fakes', () => {
       expect(await list.getByTestId('health-records-range').textContent()).toContain(formatNumber(c.count, 0));
       await screenshot(page, `health-${scheme}`);
     }
+    // an unattributed lead opens in the deal drawer, which says why it has no source
+    const reasons = summary.checks.find((x) => x.key === 'unattributed_leads')!.reasons!;
+    const reason = (['no_match', 'no_contact', 'outside_window'] as const).find((r) => reasons[r] > 0)!;
+    await page.locator(`[data-testid="health-reason"][data-check="unattributed_leads"][data-reason="${reason}"]`).getByTestId('health-show').click();
+    const list = page.locator(`[data-testid="health-records"][data-check="unattributed_leads"][data-reason="${reason}"]`);
+    await list.getByTestId('health-explain').first().click();
+    const drawer = page.getByTestId('deal-drawer');
+    await drawer.getByTestId('drawer-unattributed').waitFor();
+    await screenshot(page, 'health-explain-dark');
+    await drawer.getByTestId('drawer-close').click();
+    await drawer.waitFor({ state: 'detached' });
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

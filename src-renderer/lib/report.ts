@@ -174,3 +174,16 @@ export function modelColumns(models: readonly Model[], metrics: readonly Metric[
 
 /** Default metrics of the model comparison when the view keeps the default columns: fewer, it is wide. */
 export const MODEL_METRICS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue'];
+
+/**
+ * The unattributed row is never hidden: a period where every conversion found its channel still
+ * shows it, with zeros. Not added under dimension filters (the engine drops the row there, as no
+ * unattributed conversion can match a dimension value).
+ */
+export function withUnattributedRow(rows: ReportRow[], groupBy: readonly Dimension[], filters: { dimensions?: Partial<Record<Dimension, unknown[]>> }): ReportRow[] {
+  if (rows.some((r) => r.unattributed)) return rows;
+  if (Object.values(filters.dimensions ?? {}).some((v) => Array.isArray(v) && v.length > 0)) return rows;
+  const zero = Object.fromEntries(METRICS.map((m) => [m, METRIC_KIND[m] === 'percent' || ['avgCheck', 'cpl', 'cpo'].includes(m) ? null : 0]));
+  const dims = Object.fromEntries(groupBy.map((d) => [d, null]));
+  return [...rows, { ...dims, unattributed: true, ...zero } as ReportRow];
+}

@@ -99,3 +99,15 @@ describe('columns and deltas', () => {
     expect(metricDelta('leads', null, 3, 'п. п.')).toBeNull();
   });
 });
+
+describe('the unattributed row', () => {
+  it('is added with zeros when the period has none, not under dimension filters, not twice', async () => {
+    const { withUnattributedRow } = await import('../../src-renderer/lib/report');
+    const rows = [row({ source: 'a' }, { leads: 3 })];
+    const out = withUnattributedRow(rows, ['source'], {});
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatchObject({ unattributed: true, source: null, leads: 0, deals: 0, revenue: 0, cpl: null, romi: null });
+    expect(withUnattributedRow(rows, ['source'], { dimensions: { source: ['a'] } })).toBe(rows);
+    expect(withUnattributedRow(out, ['source'], {})).toBe(out);
+  });
+});

@@ -24,10 +24,13 @@ function keep(columns: Column[]): number[] {
   const idx = columns.map((_, i) => i);
   const metricCount = columns.filter((c) => c.kind !== 'text' && c.kind !== 'date' && c.kind !== 'datetime').length;
   if (columns.length <= 12 || metricCount <= 8) return idx;
-  return idx.filter((i) => {
-    const c = columns[i]!;
-    return c.kind === 'text' || c.kind === 'date' || c.kind === 'datetime' || PRINT_METRICS.has(c.header);
-  }).slice(0, 14);
+  const isText = (c: Column) => c.kind === 'text' || c.kind === 'date' || c.kind === 'datetime';
+  const picked = idx.filter((i) => isText(columns[i]!) || PRINT_METRICS.has(columns[i]!.header));
+  if (picked.some((i) => !isText(columns[i]!))) return picked.slice(0, 14);
+  // the model comparison («Лиды · модель», …): leads and revenue under every model
+  const lead = METRIC_LABEL.leads;
+  const rev = METRIC_LABEL.revenue;
+  return idx.filter((i) => isText(columns[i]!) || columns[i]!.header.startsWith(`${lead} ·`) || columns[i]!.header.startsWith(`${rev} ·`)).slice(0, 16);
 }
 
 function cellHtml(v: Cell, c: Column, currency: string): string {
@@ -130,6 +133,8 @@ thead { display: table-header-group; }
 th { background: #e8eef7; text-align: left; font-weight: 600; padding: 1.2mm 1.5mm; border-bottom: 0.3mm solid #9ca3af; vertical-align: bottom; }
 td { padding: 0.9mm 1.5mm; border-bottom: 0.2mm solid #e5e7eb; overflow-wrap: anywhere; }
 .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.n { white-space: normal; }
+td:first-child { min-width: 30mm; overflow-wrap: normal; }
 tr { break-inside: avoid; }
 tr.unattributed td { font-style: italic; color: #6b7280; }
 tr.total td { font-weight: 700; background: #f3f4f6; border-top: 0.3mm solid #9ca3af; }

@@ -43,7 +43,7 @@ export function formatEta(sec: number | null): string | null {
   return s === 0 ? t('syncui.etaMin', { m }) : t('syncui.etaMinSec', { m, s });
 }
 
-const ENTITIES = ['dictionaries', 'leads', 'deals', 'contacts', 'calls', 'requests'] as const;
+const ENTITIES = ['dictionaries', 'leads', 'deals', 'contacts', 'calls', 'requests', 'costRows'] as const;
 
 /** «лиды», «звонки»… (an entity the UI does not know is shown as the engine named it) */
 export function entityName(entity: string): string {

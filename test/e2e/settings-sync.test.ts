@@ -318,6 +318,20 @@ describe('settings and sync against the fakes', () => {
     expect(await page.locator('[data-testid="health-source"][data-source="calltouch"]').getAttribute('data-state')).toBe('error');
   });
 
+  it('creates a workspace filled with demo data from the settings and switches to it', async () => {
+    await open('settings');
+    const panel = page.getByTestId('workspaces-panel');
+    await page.getByTestId('create-name').fill('Демо для обучения');
+    await page.getByTestId('create-content').selectOption('small');
+    await panel.getByRole('button', { name: 'Создать с демо-данными' }).click();
+    await page.getByTestId('demo-badge').waitFor({ timeout: 90_000 });
+    const current = await h.call('workspaces:current');
+    expect(current).toMatchObject({ name: 'Демо для обучения', isDemo: true });
+    expect(current?.dataTo).not.toBeNull();
+    expect(await page.locator('#ws-switch option:checked').textContent()).toBe('Демо для обучения');
+    await page.getByTestId('create-progress').waitFor({ state: 'detached' });
+  });
+
   it('made no request outside its origin and logged no errors', () => {
     expect(h.problems).toEqual([]);
   });

@@ -71,7 +71,7 @@ export const SourceKindSchema = z.enum(['bitrix24', 'calltouch']);
 export type SourceKind = z.infer<typeof SourceKindSchema>;
 
 export const CalltouchSiteSchema = z.object({
-  siteId: z.coerce.number().int('ID кабинета — целое число').positive('ID кабинета — положительное число'),
+  siteId: z.coerce.number({ error: 'ID кабинета — число из цифр' }).int('ID кабинета — целое число').positive('ID кабинета — положительное число'),
   name: z.string().trim().max(100).default(''),
   timeZone: timeZone.default('Europe/Moscow'),
   historyStart: isoDate.nullable().default(null),

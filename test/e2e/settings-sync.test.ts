@@ -79,6 +79,11 @@ describe('settings and sync against the fakes', () => {
 
     // Calltouch: the contract's messages next to the fields, then a working site
     await page.getByTestId('ct-add').click();
+    await page.getByTestId('ct-save').click();
+    await page.getByTestId('ct-site-form').getByText('Введите ID кабинета').waitFor();
+    await page.getByTestId('ct-siteId').fill('43 769a');
+    await page.getByTestId('ct-save').click();
+    await page.getByTestId('ct-site-form').getByText('ID кабинета — число из цифр').waitFor();
     await page.getByTestId('ct-siteId').fill('-5');
     await page.getByTestId('ct-save').click();
     const form = page.getByTestId('ct-site-form');

@@ -1,8 +1,8 @@
 // Export of the LARGE workspace's full-year deal list (issue 8): wall time and peak RSS of
 // streaming it to XLSX and to CSV, each in its own process so the peaks do not mix.
 //   npx tsx bench/export.ts [--workspace /tmp/skvoz-large-export] [--from … --to …]
-// Bounds: time against paging the same deals through reports:deals alone (the engine's part,
-// measured in the same run), RSS against 512 MB (a 200k-row list must not sit in memory).
+// Bounds: time against one reports:deals call over the same period (the first page of the deal
+// list on screen, measured in the same run); RSS against 512 MB (the list must not sit in memory).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,6 @@ import { ensureAttribution } from '../src-main/engine/attribution/materialise';
 import { listDeals } from '../src-main/engine/reports/drill';
 import { buildDoc } from '../src-main/engine/export/doc';
 import { writeDoc } from '../src-main/engine/export/write';
-import { DEALS_PAGE } from '../src-main/engine/export/tables';
 import { DealsQuerySchema } from '@shared/contract';
 
 const { values } = parseArgs({ options: { workspace: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, child: { type: 'string' } } });
@@ -38,13 +37,9 @@ async function child(kind: 'xlsx' | 'csv' | 'scan'): Promise<void> {
   let rows = 0;
   let bytes = 0;
   if (kind === 'scan') {
-    for (const row of [{ dims: {}, unattributed: false }, { dims: {}, unattributed: true }]) {
-      for (let offset = 0; ; offset += DEALS_PAGE) {
-        const page = listDeals(ws, { ...DealsQuerySchema.parse({ ...p, row }), offset, limit: DEALS_PAGE });
-        rows += page.items.length;
-        if (offset + DEALS_PAGE >= page.total) break;
-      }
-    }
+    // what the deal list on screen does for its first page: reports:deals over the same period
+    const page = listDeals(ws, DealsQuerySchema.parse({ ...p, row: { dims: {} }, limit: 200 }));
+    rows = page.total;
   } else {
     const out = mkdtempSync(join(tmpdir(), 'skvoz-bench-export-'));
     const path = join(out, `deals.${kind}`);
@@ -79,10 +74,10 @@ async function main(): Promise<void> {
       to: string;
     };
   const scan = run('scan');
-  console.log(`# large workspace, deals ${scan.from} … ${scan.to}: ${scan.rows} deals; reports:deals paging alone ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${mb(scan.maxRssKb).toFixed(0)} MB`);
+  console.log(`# large workspace, deals ${scan.from} … ${scan.to}: ${scan.rows} attributed deals; one reports:deals page ${(scan.ms / 1000).toFixed(1)} s, peak RSS ${mb(scan.maxRssKb).toFixed(0)} MB`);
   for (const kind of ['xlsx', 'csv'] as const) {
     const r = run(kind);
-    console.log(`export-deals-${kind}-time: ${(r.ms / 1000).toFixed(1)} s for ${r.rows} rows, ${(r.bytes / 1048576).toFixed(1)} MB (ratio ${(r.ms / scan.ms).toFixed(2)} vs reports:deals paging ${(scan.ms / 1000).toFixed(1)} s)`);
+    console.log(`export-deals-${kind}-time: ${(r.ms / 1000).toFixed(1)} s for ${r.rows} rows, ${(r.bytes / 1048576).toFixed(1)} MB (ratio ${(r.ms / scan.ms).toFixed(2)} vs one reports:deals page ${(scan.ms / 1000).toFixed(1)} s)`);
     console.log(`export-deals-${kind}-peak-rss: ${mb(r.maxRssKb).toFixed(0)} MB (ratio ${(mb(r.maxRssKb) / RSS_BOUND_MB).toFixed(2)} vs ${RSS_BOUND_MB} MB)`);
   }
 }

@@ -140,7 +140,12 @@ describe('XLSX export', () => {
     attributed.items.forEach((d, i) => {
       expectNumber(t.rows[i]![7]!, d.revenue);
       expect(t.rows[i]![1]).toBe(d.title);
+      expect([t.rows[i]![4], t.rows[i]![5], t.rows[i]![6]]).toEqual([d.stage, d.pipeline, d.responsible]);
+      expectNumber(t.rows[i]![8]!, d.weight);
     });
+    const tail = t.rows.slice(attributed.total);
+    expect(tail.map((r) => r[0])).toEqual(unattributed.items.map((d) => d.id));
+    expect(tail.every((r) => r[9] === 'нет')).toBe(true);
     expect(events.filter((e) => e.event === 'export:finished')).toHaveLength(1);
     const progress = events.filter((e) => e.event === 'export:progress').map((e) => e.payload as { jobId: string; done: number; stage: string });
     expect(progress.length).toBeGreaterThan(0);

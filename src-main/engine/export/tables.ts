@@ -18,7 +18,7 @@ import { addDays, instantParts } from '@shared/time';
 import type { Metric } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import { runModels } from '../reports/series';
-import { listDeals } from '../reports/drill';
+import { dealHits, describer } from './deals';
 import { loadTuples, runPeriod } from '../reports/query';
 import { ensureAttribution } from '../attribution/materialise';
 import type { Cell, Column, Table, TableRow } from './doc';
@@ -116,8 +116,8 @@ export function pivotTable(ws: Workspace, q: ReportQuery, metrics: Metric[]): Ta
   };
 }
 
-/** Deals (or leads) in pages of the engine's own list; never the whole list in memory. */
-export const DEALS_PAGE = 10_000;
+/** Deals (or leads) described and written a batch at a time (export/deals.ts). */
+export const DEALS_BATCH = 2_000;
 
 export function dealsTable(ws: Workspace, q: DealsExportQuery): Table {
   const tz = ws.settings.timeZone;
@@ -155,16 +155,18 @@ export function dealsTable(ws: Workspace, q: DealsExportQuery): Table {
     columns,
     total: null,
     async *rows(signal) {
-      for (const { key, label } of rowKeys) {
-        let offset = 0;
-        for (;;) {
+      const describe = describer(ws, q.kind);
+      const counted = rowKeys.map(({ key, label }) => ({ label, unattributed: key.unattributed, ...dealHits(ws, q, key) }));
+      table.total = counted.reduce((s, c) => s + c.hits.n, 0);
+      for (const { label, unattributed, hits, order } of counted) {
+        for (let start = 0; start < order.length; start += DEALS_BATCH) {
           signal?.throwIfAborted();
-          const page = listDeals(ws, { ...q, row: key, offset, limit: DEALS_PAGE });
-          if (offset === 0) table.total = (table.total ?? 0) + page.total;
-          if (page.items.length === 0) break;
-          yield page.items.map((it) => ({ cells: cells(it, label), style: key.unattributed ? 'unattributed' : undefined }));
-          offset += page.items.length;
-          if (offset >= page.total) break;
+          const batch: TableRow[] = [];
+          for (let k = start; k < Math.min(order.length, start + DEALS_BATCH); k++) {
+            const i = order[k]!;
+            batch.push({ cells: cells(describe(hits.id[i]!, hits.revenue[i]!, hits.weight[i]!), label), style: unattributed ? 'unattributed' : undefined });
+          }
+          yield batch;
           await new Promise((r) => setImmediate(r));
         }
       }

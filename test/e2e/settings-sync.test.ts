@@ -199,7 +199,7 @@ describe('settings and sync against the fakes', () => {
       const ids = await list.getByTestId('health-record').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
       expect(ids).toEqual(engine.items.map((r) => String(r.id ?? r.title)));
       expect(await list.getByTestId('health-records-range').textContent()).toContain(formatNumber(c.count, 0));
-      await screenshot(page, `health-${scheme}`);
+      await screenshot(page, `health-data-${scheme}`);
     }
     // an unattributed lead opens in the deal drawer, which says why it has no source
     const reasons = summary.checks.find((x) => x.key === 'unattributed_leads')!.reasons!;

@@ -66,6 +66,15 @@ describe('export menu', () => {
 
   it('exports the data-health table to CSV; the menu works in the dark theme too', async () => {
     await open('health', 'dark');
+    // keyboard: Enter opens with the first item focused, Esc closes and returns focus
+    await page.getByTestId('export-button').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('data-testid'))).toBe('export-xlsx');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('data-testid'))).toBe('export-csv');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('data-testid'))).toBe('export-button');
     await page.getByTestId('export-button').click();
     await screenshot(page, 'export-menu-health-dark');
     await page.getByTestId('export-csv').click();

@@ -3,6 +3,7 @@
 // header block; every table sheet has a title line, a frozen header row with an autofilter,
 // real numbers with formats (₽ with spaces, %, dates), widths sized to the content, the
 // unattributed row in italics and a bold totals row.
+import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Cell, ExportDoc, Table } from './doc';
 import { numFmt } from './labels';
@@ -29,6 +30,18 @@ function widthOf(v: Cell, kind: string): number {
   // formatted: digits, group spaces, two decimals and a currency sign
   if (typeof v === 'number') return Math.min(20, String(Math.round(Math.abs(v))).length * 1.35 + 5);
   return v.length;
+}
+
+/**
+ * Backpressure: exceljs pipes a sheet's XML into the zip without waiting, so a fast producer
+ * piles it up in memory (a million-row sheet: ~700 MB). Wait until the zip has taken it.
+ */
+async function drained(sheet: ExcelJS.Worksheet): Promise<void> {
+  const pipes = (sheet as unknown as { stream?: { pipes?: NodeJS.EventEmitter[] } }).stream?.pipes ?? [];
+  for (const p of pipes) {
+    const w = (p as unknown as { _writableState?: { length: number; highWaterMark: number } })._writableState;
+    if (w && w.length > w.highWaterMark) await once(p, 'drain');
+  }
 }
 
 export async function writeXlsx(doc: ExportDoc, path: string, hooks: WriteHooks): Promise<number> {
@@ -111,6 +124,7 @@ async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: Table, 
       row.commit();
     }
     count += batch.length;
+    await drained(sheet);
     hooks.progress(table.sheet, before + count, table.total === null ? null : before + table.total);
   }
   sheet.commit();

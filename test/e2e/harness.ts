@@ -312,6 +312,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       });
       const page = await context.newPage();
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`http ${r.status()}: ${r.url()}`);
+      });
       page.on('console', (m) => {
         if (m.type() === 'error') problems.push(`console: ${m.text()}`);
       });

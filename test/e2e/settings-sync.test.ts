@@ -212,6 +212,16 @@ describe('settings and sync against the fakes', () => {
     await screenshot(page, 'health-explain-dark');
     await drawer.getByTestId('drawer-close').click();
     await drawer.waitFor({ state: 'detached' });
+    // a repeated phone lists its leads; each opens the same way
+    const dup = await h.call('health:records', { check: 'duplicate_phones', limit: 1 });
+    expect(dup.total).toBeGreaterThan(0);
+    await page.locator('[data-testid="health-check"][data-check="duplicate_phones"]').getByTestId('health-show').click();
+    const first = page.locator('[data-testid="health-records"][data-check="duplicate_phones"] [data-testid="health-record"]').first();
+    expect(await first.getAttribute('data-id')).toBe(dup.items[0]!.title);
+    await first.getByRole('button', { name: `№${dup.items[0]!.leadIds[0]}` }).click();
+    await drawer.getByText(`Лид #${dup.items[0]!.leadIds[0]}`).waitFor();
+    expect(await drawer.getAttribute('data-deal-id')).toBe(String(dup.items[0]!.leadIds[0]));
+    await drawer.getByTestId('drawer-close').click();
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

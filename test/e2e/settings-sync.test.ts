@@ -100,6 +100,12 @@ describe('settings and sync against the fakes', () => {
     expect(settings.calltouch.sites).toEqual([{ siteId: SITE, name: 'Диваны Москва', timeZone: 'Europe/Moscow', historyStart: '2026-01-01' }]);
     expect(h.secrets.provider.has({ kind: 'calltouch_token', siteId: SITE })).toBe(true);
 
+    // the portal's plan sets the request pace
+    await page.getByTestId('b24-plan').selectOption('enterprise');
+    await expect.poll(async () => (await h.call('settings:get')).bitrix24.rateLimit).toBe('enterprise');
+    await page.getByTestId('b24-plan').selectOption('standard');
+    await expect.poll(async () => (await h.call('settings:get')).bitrix24.rateLimit).toBe('standard');
+
     // the schedule interval is a setting like the others
     await page.getByTestId('field-intervalMinutes').selectOption('60');
     await page.getByTestId('settings-save').click();

@@ -25,6 +25,9 @@ export interface ConvInput {
   reason: UnattributedReason | null;
 }
 
+/** A touch's normalised dimensions and whether they count as direct. */
+export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'>;
+
 export interface InputContext {
   norm: Normaliser;
   /** dimensions of an offline visit's own touch (REPORTS.md: «офлайн-визит» ×3, configurable) */
@@ -33,7 +36,7 @@ export interface InputContext {
   toReportCurrency: (amount: string | null, currency: string | null) => number;
 }
 
-interface BaseRow {
+export interface BaseRow {
   id: number;
   created_at: number;
   won_at: number | null;
@@ -69,17 +72,17 @@ interface MatchRow {
   term: string | null;
 }
 
-const MATCH = (values: string, withVisits = true) => `WITH v AS (${values})
+const MATCH = (values: string, withVisits = true) => `WITH v AS MATERIALIZED (${values})
   SELECT v.conv, 'call' AS kind, c.id, c.at, c.source, c.medium, c.campaign, c.content, c.term
-    FROM v JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' JOIN ct_call c ON c.id = ci.owner_id
+    FROM v CROSS JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' CROSS JOIN ct_call c ON c.id = ci.owner_id
   UNION ALL
   SELECT v.conv, 'request', r.id, r.at, r.source, r.medium, r.campaign, r.content, r.term
-    FROM v JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' JOIN ct_request r ON r.id = ri.owner_id
+    FROM v CROSS JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' CROSS JOIN ct_request r ON r.id = ri.owner_id
   ${
     withVisits
       ? `UNION ALL
   SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc, NULL, NULL
-    FROM v JOIN ident xi ON xi.value = v.value AND xi.owner = 'visit' JOIN visit x ON x.id = xi.owner_id AND x.cancelled = 0`
+    FROM v CROSS JOIN ident xi ON xi.value = v.value AND xi.owner = 'visit' CROSS JOIN visit x ON x.id = xi.owner_id AND x.cancelled = 0`
       : ''
   }`;
 
@@ -90,7 +93,7 @@ const SQL = {
                   NULL AS lead_utm_source, NULL AS lead_utm_medium, NULL AS lead_utm_campaign, NULL AS lead_utm_content, NULL AS lead_utm_term,
                   EXISTS (SELECT 1 FROM ident WHERE owner = 'lead' AND owner_id = x.id) AS has_ident
              FROM b24_lead x WHERE x.deleted = 0 AND x.id BETWEEN @lo AND @hi`,
-    match: MATCH(`SELECT l.id AS conv, i.value FROM b24_lead l JOIN ident i ON i.owner = 'lead' AND i.owner_id = l.id
+    match: MATCH(`SELECT l.id AS conv, i.value FROM b24_lead l CROSS JOIN ident i ON i.owner = 'lead' AND i.owner_id = l.id
                    WHERE l.deleted = 0 AND l.id BETWEEN @lo AND @hi`),
   },
   deal: {
@@ -99,15 +102,15 @@ const SQL = {
                   l.utm_source AS lead_utm_source, l.utm_medium AS lead_utm_medium, l.utm_campaign AS lead_utm_campaign,
                   l.utm_content AS lead_utm_content, l.utm_term AS lead_utm_term,
                   (EXISTS (SELECT 1 FROM ident WHERE owner = 'lead' AND owner_id = x.lead_id)
-                   OR EXISTS (SELECT 1 FROM b24_deal_contact dc JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
+                   OR EXISTS (SELECT 1 FROM b24_deal_contact dc CROSS JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
                                WHERE dc.deal_id = x.id)) AS has_ident
              FROM b24_deal x LEFT JOIN b24_lead l ON l.id = x.lead_id AND l.deleted = 0
             WHERE x.deleted = 0 AND x.id BETWEEN @lo AND @hi`,
-    match: MATCH(`SELECT d.id AS conv, i.value FROM b24_deal d JOIN ident i ON i.owner = 'lead' AND i.owner_id = d.lead_id
+    match: MATCH(`SELECT d.id AS conv, i.value FROM b24_deal d CROSS JOIN ident i ON i.owner = 'lead' AND i.owner_id = d.lead_id
                    WHERE d.deleted = 0 AND d.id BETWEEN @lo AND @hi
                   UNION
-                  SELECT dc.deal_id, i.value FROM b24_deal_contact dc JOIN b24_deal d ON d.id = dc.deal_id
-                    JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
+                  SELECT dc.deal_id, i.value FROM b24_deal_contact dc CROSS JOIN b24_deal d ON d.id = dc.deal_id
+                    CROSS JOIN ident i ON i.owner = 'contact' AND i.owner_id = dc.contact_id
                    WHERE d.deleted = 0 AND dc.deal_id BETWEEN @lo AND @hi`),
   },
   // a visit carried by a Bitrix24 deal it created is counted through that deal, not twice
@@ -119,7 +122,7 @@ const SQL = {
                   EXISTS (SELECT 1 FROM ident WHERE owner = 'visit' AND owner_id = x.id) AS has_ident
              FROM visit x WHERE x.cancelled = 0 AND NOT (x.b24_entity = 'deal' AND x.b24_id IS NOT NULL) AND x.id BETWEEN @lo AND @hi`,
     match: MATCH(
-      `SELECT x.id AS conv, i.value FROM visit x JOIN ident i ON i.owner = 'visit' AND i.owner_id = x.id
+      `SELECT x.id AS conv, i.value FROM visit x CROSS JOIN ident i ON i.owner = 'visit' AND i.owner_id = x.id
         WHERE x.cancelled = 0 AND x.id BETWEEN @lo AND @hi`,
       false,
     ),
@@ -132,7 +135,7 @@ export class InputLoader {
   private readonly sourceNames: Map<string, string>;
   private readonly stmts = new Map<string, ReturnType<Db['prepare']>>();
   /** raw dims key → normalised touch dims (cache: the same tuples repeat millions of times) */
-  private readonly dimCache = new Map<string, Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'>>();
+  private readonly dimCache = new Map<string, TouchDims>();
 
   constructor(
     private readonly db: Db,
@@ -151,7 +154,7 @@ export class InputLoader {
     return s;
   }
 
-  private dims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null) {
+  private dims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
     const key = `${source}\u0001${medium}\u0001${campaign}\u0001${content}\u0001${term}`;
     let d = this.dimCache.get(key);
     if (!d) {
@@ -184,9 +187,10 @@ export class InputLoader {
     const wanted = new Set(sorted);
     const out: ConvInput[] = [];
     for (let i = 0; i < sorted.length; ) {
-      // take a run of ids whose span is small, so the range query stays cheap
+      // a run of nearly consecutive ids: a range query costs every record in the range, so
+      // scattered ids (a sync touching deals all over the history) are loaded one by one
       let j = i;
-      while (j + 1 < sorted.length && sorted[j + 1]! - sorted[i]! < 2000 && j - i < 500) j++;
+      while (j + 1 < sorted.length && sorted[j + 1]! - sorted[j]! <= 8 && j - i < 500) j++;
       for (const c of this.load(kind, sorted[i]!, sorted[j]!)) if (wanted.has(c.id)) out.push(c);
       i = j + 1;
     }
@@ -194,24 +198,56 @@ export class InputLoader {
   }
 
   private build(kind: ConvKind, r: BaseRow, matched: MatchRow[]): ConvInput {
+    const touches: Touch[] = matched.map((t) => ({ id: t.id, at: t.at, kind: t.kind, ...this.dims(t.source, t.medium, t.campaign, t.content, t.term) }));
+    const ownUtm = this.utmDims(r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term);
+    const leadUtm =
+      kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null
+        ? this.utmDims(r.lead_utm_source, r.lead_utm_medium, r.lead_utm_campaign, r.lead_utm_content, r.lead_utm_term)
+        : null;
+    return this.assemble(kind, r, r.has_ident !== 0, touches, ownUtm, leadUtm);
+  }
+
+  /** Normalised dims of a record's UTM fields, or null when UTM_SOURCE is empty (no crm_utm touch). */
+  utmDims(s: string | null, m: string | null, c: string | null, co: string | null, te: string | null): TouchDims | null {
+    if (!s || s.trim() === '') return null;
+    return this.dims(s, m, c, co, te);
+  }
+
+  /** Normalised dims of raw values (cached). */
+  normDims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
+    return this.dims(source, medium, campaign, content, term);
+  }
+
+  /**
+   * One conversion from its record and its matched touches (normalised, possibly reached twice):
+   * adds its own crm_utm (and, for a deal, its lead's), applies the window, the visit and
+   * crm_source fallbacks and decides the unattributed reason. `r` needs only the record's own
+   * fields (id, created_at, won_at, lead_id, lead_created_at, money, category, assigned, source_id).
+   */
+  assemble(
+    kind: ConvKind,
+    r: Pick<BaseRow, 'id' | 'created_at' | 'won_at' | 'lead_id' | 'lead_created_at' | 'opportunity' | 'currency_id' | 'category_id' | 'assigned_by_id' | 'source_id'>,
+    hasIdent: boolean,
+    matched: readonly Touch[],
+    ownUtm: TouchDims | null,
+    leadUtm: TouchDims | null,
+  ): ConvInput {
     const all: Touch[] = [];
-    const seen = new Set<string>();
-    for (const t of matched) {
-      const key = `${t.kind}:${t.id}`;
-      if (seen.has(key)) continue; // reached through the lead and a contact: counts once
-      seen.add(key);
-      all.push({ id: t.id, at: t.at, kind: t.kind, ...this.dims(t.source, t.medium, t.campaign, t.content, t.term) });
+    if (matched.length === 1) all.push(matched[0]!);
+    else if (matched.length > 1) {
+      const seen = new Set<string>();
+      for (const t of matched) {
+        const key = `${t.kind}:${t.id}`;
+        if (seen.has(key)) continue; // reached through the lead and a contact: counts once
+        seen.add(key);
+        all.push(t);
+      }
     }
-    let hasUtm = false;
-    const utm = (id: number, at: number, s: string | null, m: string | null, c: string | null, co: string | null, te: string | null) => {
-      if (!s || s.trim() === '') return;
-      hasUtm = true;
-      all.push({ id, at, kind: 'crm_utm', ...this.dims(s, m, c, co, te) });
-    };
-    utm(r.id, r.created_at, r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term);
-    if (kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null) {
-      utm(r.lead_id, r.lead_created_at, r.lead_utm_source, r.lead_utm_medium, r.lead_utm_campaign, r.lead_utm_content, r.lead_utm_term);
+    if (ownUtm) all.push({ id: r.id, at: r.created_at, kind: 'crm_utm', ...ownUtm });
+    if (leadUtm && kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null) {
+      all.push({ id: r.lead_id, at: r.lead_created_at, kind: 'crm_utm', ...leadUtm });
     }
+    const hasUtm = ownUtm !== null || (leadUtm !== null && kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null);
     const el = eligibleTouches(all, r.created_at, this.ctx.lookbackMs, DEFAULT_TOLERANCE_MS);
     let touches = el.touches;
     let reason: UnattributedReason | null = null;
@@ -225,7 +261,7 @@ export class InputLoader {
       touches = [{ id: r.id, at: r.created_at, kind: 'crm_source', ...this.dims(name, '(crm)', null, null, null) }];
     }
     if (touches.length === 0) {
-      reason = r.has_ident === 0 && !hasUtm ? 'no_contact' : el.excluded.length > 0 ? 'outside_window' : 'no_match';
+      reason = !hasIdent && !hasUtm ? 'no_contact' : el.excluded.length > 0 ? 'outside_window' : 'no_match';
     }
     return {
       kind,

@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 import type { Settings } from '@shared/contract';
 import { makeNormaliser } from '@shared/normalise';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { currencyConverter } from './currency';
-import { InputLoader, type ConvInput, type ConvKind } from './inputs';
+import { InputLoader, type ConvInput, type ConvKind, type InputContext } from './inputs';
+import { BulkInputs } from './bulk';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from './models';
 import { DayCalendar, TupleDict } from './tuples';
-import { rebuildTracking } from './tracking';
+import { TrackingCounts, rebuildTracking } from './tracking';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 20_000;
@@ -26,6 +28,20 @@ const REVENUE = 3;
 const VISITS = 4;
 const VISIT_REVENUE = 5;
 const WIDTH = 6;
+
+const generations = new WeakMap<Db, number>();
+
+/**
+ * Changes whenever this process recomputes attribution on `db` (full or incremental), so that
+ * results derived from the conversion table can be cached until then (Markov, filtered reports).
+ */
+export function attributionGeneration(db: Db): number {
+  return generations.get(db) ?? 0;
+}
+
+function bumpGeneration(db: Db): void {
+  generations.set(db, attributionGeneration(db) + 1);
+}
 
 export function rulesHash(s: Settings): string {
   const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
@@ -46,59 +62,82 @@ interface ConvRow {
   touches: string;
 }
 
+const MODELS_N = CLASSIC_MODELS.length;
+/** Per (day, tuple): WIDTH sums for each model, then a bit mask of the models that touched it. */
+const SLOTS = MODELS_N * WIDTH;
+
+/**
+ * Sums per (model, day, tuple). One Float64Array per (day, tuple) holds every model's sums, so a
+ * conversion costs one map lookup per touch and day rather than one per model. Each model's sums
+ * receive the same additions in the same order as with one array per (model, day, tuple).
+ */
 class Rollups {
   readonly event = new Map<number, Float64Array>();
   readonly cohort = new Map<number, Float64Array>();
 
-  private static key(model: number, day: number, tuple: number): number {
-    return (model * 100_000_000 + day) * 1_048_576 + tuple;
+  private static key(day: number, tuple: number): number {
+    return day * 1_048_576 + tuple;
   }
 
-  static unkey(k: number): [number, number, number] {
+  static unkey(k: number): [number, number] {
     const tuple = k % 1_048_576;
-    const md = (k - tuple) / 1_048_576;
-    const day = md % 100_000_000;
-    return [(md - day) / 100_000_000, day, tuple];
+    return [(k - tuple) / 1_048_576, tuple];
   }
 
-  private row(map: Map<number, Float64Array>, model: number, day: number, tuple: number): Float64Array {
-    const k = Rollups.key(model, day, tuple);
+  private row(map: Map<number, Float64Array>, day: number, tuple: number): Float64Array {
+    const k = Rollups.key(day, tuple);
     let r = map.get(k);
-    if (!r) map.set(k, (r = new Float64Array(WIDTH)));
+    if (!r) map.set(k, (r = new Float64Array(SLOTS + 1)));
     return r;
   }
 
   /** Adds (sign = 1) or removes (sign = −1) one conversion's contributions for every model. */
   apply(c: ConvRow, stored: StoredTouch[], sign: 1 | -1): void {
-    const isDeal = c.kind === 2;
+    if (stored.length <= 1) {
+      // every model gives the only touch (or the unattributed row) weight 1
+      const tuple = stored.length === 0 ? 0 : stored[0]![0];
+      const ev = this.row(this.event, c.day, tuple);
+      const co = this.row(this.cohort, c.cohort_day, tuple);
+      const won = c.kind === 2 && c.won_day !== null ? this.row(this.event, c.won_day, tuple) : null;
+      for (let m = 0; m < MODELS_N; m++) this.add(c, m, sign, ev, co, won);
+      return;
+    }
     const perModel = weightsPerModel(stored, c.at);
-    for (let m = 0; m < CLASSIC_MODELS.length; m++) {
+    for (let m = 0; m < MODELS_N; m++) {
       for (const [tuple, w0] of perModel[m]!) {
-        const w = sign * w0;
-        const ev = this.row(this.event, m, c.day, tuple);
-        const co = this.row(this.cohort, m, c.cohort_day, tuple);
-        if (c.kind === 3) {
-          ev[VISITS]! += w;
-          ev[VISIT_REVENUE]! += w * c.revenue;
-          co[VISITS]! += w;
-          co[VISIT_REVENUE]! += w * c.revenue;
-          continue;
-        }
-        if (!isDeal) {
-          ev[LEADS]! += w;
-          co[LEADS]! += w;
-          continue;
-        }
-        ev[DEALS]! += w;
-        co[DEALS]! += w;
-        if (c.won_day !== null) {
-          const won = this.row(this.event, m, c.won_day, tuple);
-          won[WON]! += w;
-          won[REVENUE]! += w * c.revenue;
-          co[WON]! += w;
-          co[REVENUE]! += w * c.revenue;
-        }
+        const ev = this.row(this.event, c.day, tuple);
+        const co = this.row(this.cohort, c.cohort_day, tuple);
+        const won = c.kind === 2 && c.won_day !== null ? this.row(this.event, c.won_day, tuple) : null;
+        this.add(c, m, sign * w0, ev, co, won);
       }
+    }
+  }
+
+  private add(c: ConvRow, m: number, w: number, ev: Float64Array, co: Float64Array, won: Float64Array | null): void {
+    const o = m * WIDTH;
+    const bit = 1 << m;
+    ev[SLOTS] = (ev[SLOTS]! | bit) as number;
+    co[SLOTS] = (co[SLOTS]! | bit) as number;
+    if (c.kind === 3) {
+      ev[o + VISITS]! += w;
+      ev[o + VISIT_REVENUE]! += w * c.revenue;
+      co[o + VISITS]! += w;
+      co[o + VISIT_REVENUE]! += w * c.revenue;
+      return;
+    }
+    if (c.kind !== 2) {
+      ev[o + LEADS]! += w;
+      co[o + LEADS]! += w;
+      return;
+    }
+    ev[o + DEALS]! += w;
+    co[o + DEALS]! += w;
+    if (won) {
+      won[SLOTS] = (won[SLOTS]! | bit) as number;
+      won[o + WON]! += w;
+      won[o + REVENUE]! += w * c.revenue;
+      co[o + WON]! += w;
+      co[o + REVENUE]! += w * c.revenue;
     }
   }
 }
@@ -154,6 +193,7 @@ export class Materialiser {
   private readonly tuples: TupleDict;
   private readonly cal: DayCalendar;
   private readonly loader: InputLoader;
+  private readonly ctx: InputContext;
 
   constructor(
     private readonly db: Db,
@@ -162,12 +202,13 @@ export class Materialiser {
     const norm = makeNormaliser(settings.normalisation);
     this.tuples = new TupleDict(db, norm);
     this.cal = new DayCalendar(settings.timeZone);
-    this.loader = new InputLoader(db, {
+    this.ctx = {
       norm,
       lookbackMs: settings.lookbackDays * DAY_MS,
       toReportCurrency: currencyConverter(db, settings.currency),
       visitDims: settings.visits.customSource,
-    });
+    };
+    this.loader = new InputLoader(db, this.ctx);
   }
 
   private toRow(c: ConvInput): { row: ConvRow & { category: number | null; assigned: number | null; reason: string | null }; stored: StoredTouch[] } {
@@ -190,22 +231,24 @@ export class Materialiser {
     };
   }
 
+  private upsertConvStmt: Statement | null = null;
+
   private insertConv(row: ReturnType<Materialiser['toRow']>['row']): void {
-    this.db
-      .prepare(
-        `INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches)
-         VALUES (@kind, @ref_id, @at, @day, @won_day, @cohort_day, @revenue, @category, @assigned, @reason, @touches)
-         ON CONFLICT (kind, ref_id) DO UPDATE SET at = excluded.at, day = excluded.day, won_day = excluded.won_day,
-           cohort_day = excluded.cohort_day, revenue = excluded.revenue, category = excluded.category,
-           assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches`,
-      )
-      .run(row);
+    this.upsertConvStmt ??= this.db.prepare(
+      `INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches)
+       VALUES (@kind, @ref_id, @at, @day, @won_day, @cohort_day, @revenue, @category, @assigned, @reason, @touches)
+       ON CONFLICT (kind, ref_id) DO UPDATE SET at = excluded.at, day = excluded.day, won_day = excluded.won_day,
+         cohort_day = excluded.cohort_day, revenue = excluded.revenue, category = excluded.category,
+         assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches`,
+    );
+    this.upsertConvStmt.run(row);
   }
 
   /** Recomputes everything (rules changed, first run, or on demand). */
   full(onProgress?: (done: number, total: number) => void): RecomputeStats {
     const t0 = performance.now();
     const db = this.db;
+    bumpGeneration(db);
     db.transaction(() => {
       db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple;');
     })();
@@ -213,16 +256,22 @@ export class Materialiser {
     const acc = new Rollups();
     let done = 0;
     const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) + (SELECT count(*) FROM visit) AS n').get() as { n: number }).n;
+    // every input read once, in order (leads before deals: a deal takes its lead's UTM from there)
+    const bulk = new BulkInputs(db, this.ctx, this.loader);
+    const insert = db.prepare(
+      'INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     for (const kind of ['lead', 'deal', 'visit'] as const) {
       const table = KIND_TABLE[kind];
       const range = db.prepare(`SELECT min(id) AS lo, max(id) AS hi FROM ${table}`).get() as { lo: number | null; hi: number | null };
       if (range.lo === null || range.hi === null) continue;
       for (let lo = range.lo; lo <= range.hi; lo += CHUNK) {
-        const inputs = this.loader.load(kind, lo, lo + CHUNK - 1);
+        const inputs = bulk.load(kind, lo, lo + CHUNK - 1);
         db.transaction(() => {
           for (const c of inputs) {
             const { row, stored } = this.toRow(c);
-            this.insertConv(row);
+            // the table was emptied above: a plain insert, values by position
+            insert.run(row.kind, row.ref_id, row.at, row.day, row.won_day, row.cohort_day, row.revenue, row.category, row.assigned, row.reason, row.touches);
             acc.apply(row, stored, 1);
           }
         })();
@@ -232,7 +281,10 @@ export class Materialiser {
     }
     db.transaction(() => {
       this.writeRollups(acc, 'replace');
-      rebuildTracking(db, this.tuples, this.cal, null);
+      // calls and requests were read once above; the table was emptied at the start
+      const counts = new TrackingCounts(this.cal, true);
+      bulk.countTracking(counts);
+      counts.write(db, this.tuples);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
       db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
         rulesHash(this.settings),
@@ -245,14 +297,17 @@ export class Materialiser {
   incremental(): RecomputeStats {
     const t0 = performance.now();
     const db = this.db;
+    bumpGeneration(db);
     const targets = db
       .prepare(
+        // CROSS JOIN keeps the (small) dirty list outermost: without statistics the planner would
+        // rather walk every lead's or contact's identities and probe the dirty list for each
         `SELECT kind, ref_id FROM dirty_conv
-         UNION SELECT 1, i.owner_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead'
-         UNION SELECT 2, d.id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'lead' JOIN b24_deal d ON d.lead_id = i.owner_id
-         UNION SELECT 2, dc.deal_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'contact'
-               JOIN b24_deal_contact dc ON dc.contact_id = i.owner_id
-         UNION SELECT 3, i.owner_id FROM dirty_value v JOIN ident i ON i.value = v.value AND i.owner = 'visit'`,
+         UNION SELECT 1, i.owner_id FROM dirty_value v CROSS JOIN ident i ON i.value = v.value AND i.owner = 'lead'
+         UNION SELECT 2, d.id FROM dirty_value v CROSS JOIN ident i ON i.value = v.value AND i.owner = 'lead' CROSS JOIN b24_deal d ON d.lead_id = i.owner_id
+         UNION SELECT 2, dc.deal_id FROM dirty_value v CROSS JOIN ident i ON i.value = v.value AND i.owner = 'contact'
+               CROSS JOIN b24_deal_contact dc ON dc.contact_id = i.owner_id
+         UNION SELECT 3, i.owner_id FROM dirty_value v CROSS JOIN ident i ON i.value = v.value AND i.owner = 'visit'`,
       )
       .all() as { kind: number; ref_id: number }[];
     const slots = (db.prepare('SELECT slot FROM dirty_slot').all() as { slot: number }[]).map((r) => r.slot);
@@ -291,21 +346,36 @@ export class Materialiser {
       ['rollup_cohort', acc.cohort],
     ] as const) {
       const up = this.db.prepare(
-        `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (model, day, tuple_id) DO UPDATE SET leads = leads + excluded.leads, deals = deals + excluded.deals,
-           won = won + excluded.won, revenue = revenue + excluded.revenue,
-           visits = visits + excluded.visits, visit_revenue = visit_revenue + excluded.visit_revenue`,
+        mode === 'replace'
+          ? `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+          : `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (model, day, tuple_id) DO UPDATE SET leads = leads + excluded.leads, deals = deals + excluded.deals,
+               won = won + excluded.won, revenue = revenue + excluded.revenue,
+               visits = visits + excluded.visits, visit_revenue = visit_revenue + excluded.visit_revenue`,
       );
       const prune = this.db.prepare(
         `DELETE FROM ${table} WHERE model = ? AND day = ? AND tuple_id = ?
            AND abs(leads) < 1e-9 AND abs(deals) < 1e-9 AND abs(won) < 1e-9 AND abs(revenue) < 1e-6
            AND abs(visits) < 1e-9 AND abs(visit_revenue) < 1e-6`,
       );
-      for (const [k, v] of map) {
-        const [m, day, tuple] = Rollups.unkey(k);
-        if (mode === 'replace' && v.every((x) => Math.abs(x) < 1e-12)) continue;
-        up.run(m, day, tuple, v[LEADS], v[DEALS], v[WON], v[REVENUE], v[VISITS], v[VISIT_REVENUE]);
-        if (mode === 'add') prune.run(m, day, tuple);
+      // replace: the table was emptied; insert in primary-key order (model, day, tuple)
+      const keys = [...map.keys()];
+      if (mode === 'replace') keys.sort((a, b) => a - b);
+      for (let m = 0; m < MODELS_N; m++) {
+        const bit = 1 << m;
+        const o = m * WIDTH;
+        for (const k of keys) {
+          const v = map.get(k)!;
+          if ((v[SLOTS]! & bit) === 0) continue; // this model put nothing here
+          if (mode === 'replace') {
+            let zero = true;
+            for (let i = o; i < o + WIDTH; i++) if (Math.abs(v[i]!) >= 1e-12) zero = false;
+            if (zero) continue;
+          }
+          const [day, tuple] = Rollups.unkey(k);
+          up.run(m, day, tuple, v[o + LEADS], v[o + DEALS], v[o + WON], v[o + REVENUE], v[o + VISITS], v[o + VISIT_REVENUE]);
+          if (mode === 'add') prune.run(m, day, tuple);
+        }
       }
     }
   }

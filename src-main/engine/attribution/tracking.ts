@@ -14,24 +14,59 @@ interface TrackRow {
 }
 
 type Counts = [number, number, number, number];
+type TupleDims = Pick<TrackRow, 'source' | 'medium' | 'campaign' | 'content' | 'term'>;
+
+/**
+ * Calls and requests counted per (day, site, raw dims), in the order they are added; `write`
+ * normalises to tuples (several raw spellings can merge into one tuple) and inserts the rows.
+ */
+export class TrackingCounts {
+  private readonly raw = new Map<string, { r: TupleDims; day: number; site: number; c: Counts }>();
+
+  /** `normalised`: the dims given to `add` are already normalised (else they are raw source values) */
+  constructor(
+    private readonly cal: DayCalendar,
+    private readonly normalised = false,
+  ) {}
+
+  /** `key` identifies the raw dims (equal keys, equal dims). */
+  add(isCall: boolean, at: number, site: number, ut: number, key: string | number, dims: TupleDims): void {
+    const day = this.cal.day(at);
+    const k = `${day}\u0001${site}\u0001${key}`;
+    let a = this.raw.get(k);
+    if (!a) this.raw.set(k, (a = { r: dims, day, site, c: [0, 0, 0, 0] }));
+    if (isCall) {
+      a.c[0]++;
+      a.c[1] += ut;
+    } else {
+      a.c[2]++;
+      a.c[3] += ut;
+    }
+  }
+
+  /** Writes the counted rows (call inside a transaction, after deleting the days being rebuilt). */
+  write(db: Db, tuples: TupleDict): void {
+    const merged = new Map<string, { day: number; tuple: number; site: number; c: Counts }>();
+    for (const { r, day, site, c } of this.raw.values()) {
+      const tuple = this.normalised ? tuples.idOf(r) : tuples.idOfRaw(r);
+      const k = `${day}:${tuple}:${site}`;
+      const m = merged.get(k);
+      if (!m) merged.set(k, { day, tuple, site, c: [...c] });
+      else for (let i = 0; i < 4; i++) m.c[i]! += c[i]!;
+    }
+    const ins = db.prepare(
+      'INSERT INTO rollup_tracking (day, tuple_id, site_id, calls, ut_calls, requests, ut_requests) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const m of merged.values()) ins.run(m.day, m.tuple, m.site, ...m.c);
+  }
+}
 
 /** Rebuilds rollup_tracking for the given days (null = everything). Call inside a transaction. */
 export function rebuildTracking(db: Db, tuples: TupleDict, cal: DayCalendar, days: number[] | null): void {
   // 1) count by raw dims (no writes while a SELECT iterates)
-  const raw = new Map<string, { r: TrackRow; day: number; c: Counts }>();
-  const add = (r: TrackRow, isCall: boolean) => {
-    const day = cal.day(r.at);
-    const k = `${day}\u0001${r.site_id}\u0001${r.source}\u0001${r.medium}\u0001${r.campaign}\u0001${r.content}\u0001${r.term}`;
-    let a = raw.get(k);
-    if (!a) raw.set(k, (a = { r, day, c: [0, 0, 0, 0] }));
-    if (isCall) {
-      a.c[0]++;
-      a.c[1] += r.ut;
-    } else {
-      a.c[2]++;
-      a.c[3] += r.ut;
-    }
-  };
+  const counts = new TrackingCounts(cal);
+  const add = (r: TrackRow, isCall: boolean) =>
+    counts.add(isCall, r.at, r.site_id, r.ut, `${r.source}\u0001${r.medium}\u0001${r.campaign}\u0001${r.content}\u0001${r.term}`, r);
   const cols = 'at, site_id, source, medium, campaign, content, term';
   if (days === null) {
     db.exec('DELETE FROM rollup_tracking');
@@ -48,17 +83,6 @@ export function rebuildTracking(db: Db, tuples: TupleDict, cal: DayCalendar, day
       for (const r of reqs.all(s, e) as TrackRow[]) add(r, false);
     }
   }
-  // 2) normalise to tuples (several raw spellings can merge into one tuple), then write
-  const merged = new Map<string, { day: number; tuple: number; site: number; c: Counts }>();
-  for (const { r, day, c } of raw.values()) {
-    const tuple = tuples.idOfRaw(r);
-    const k = `${day}:${tuple}:${r.site_id}`;
-    const m = merged.get(k);
-    if (!m) merged.set(k, { day, tuple, site: r.site_id, c: [...c] });
-    else for (let i = 0; i < 4; i++) m.c[i]! += c[i]!;
-  }
-  const ins = db.prepare(
-    'INSERT INTO rollup_tracking (day, tuple_id, site_id, calls, ut_calls, requests, ut_requests) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  for (const m of merged.values()) ins.run(m.day, m.tuple, m.site, ...m.c);
+  // 2) normalise to tuples, then write
+  counts.write(db, tuples);
 }

@@ -7,8 +7,15 @@ type TupleDims = Pick<Dims, 'source' | 'medium' | 'campaign' | 'content' | 'term
 
 const keyOf = (d: TupleDims) => `${d.source}\u0001${d.medium}\u0001${d.campaign}\u0001${d.content}\u0001${d.term}`;
 
+type Level<T> = Map<string | null, T>;
+
 export class TupleDict {
   private readonly ids = new Map<string, number>();
+  /**
+   * source → medium → campaign → content → term → id: looks a tuple up without building a key
+   * string (dims values repeat as the same string objects, whose hashes V8 keeps).
+   */
+  private readonly tree: Level<Level<Level<Level<Level<number>>>>> = new Map();
 
   constructor(
     private readonly db: Db,
@@ -21,10 +28,29 @@ export class TupleDict {
 
   reset(): void {
     this.ids.clear();
+    this.tree.clear();
   }
 
   /** Id of already-normalised dims (inserting the tuple when new). */
   idOf(d: TupleDims): number {
+    const m1 = this.tree.get(d.source);
+    const m2 = m1?.get(d.medium);
+    const m3 = m2?.get(d.campaign);
+    const m4 = m3?.get(d.content);
+    const hit = m4?.get(d.term);
+    if (hit !== undefined) return hit;
+    const id = this.idOfSlow(d);
+    const get = <T>(m: Level<T>, k: string | null, make: () => T): T => {
+      let v = m.get(k);
+      if (v === undefined) m.set(k, (v = make()));
+      return v;
+    };
+    const l4 = get(get(get(get(this.tree, d.source, () => new Map()), d.medium, () => new Map()), d.campaign, () => new Map()), d.content, () => new Map<string | null, number>());
+    l4.set(d.term, id);
+    return id;
+  }
+
+  private idOfSlow(d: TupleDims): number {
     const k = keyOf(d);
     let id = this.ids.get(k);
     if (id === undefined) {

@@ -15,6 +15,8 @@ import { creditFromConversions } from './scan';
 
 const UNATTRIBUTED = '\u0000unattributed';
 
+export type RowsSnapshot = [string, { dims: Partial<Dims>; unattributed: boolean; m: BaseMetrics }][];
+
 export class Rows {
   private readonly map = new Map<string, { dims: Partial<Dims>; unattributed: boolean; m: BaseMetrics }>();
   constructor(
@@ -34,6 +36,19 @@ export class Rows {
       this.map.set(k, acc);
     }
     return acc.m;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** A copy of the accumulated rows, to restore into an empty Rows of the same query later. */
+  snapshot(): RowsSnapshot {
+    return [...this.map].map(([k, a]) => [k, { dims: { ...a.dims }, unattributed: a.unattributed, m: { ...a.m } }]);
+  }
+
+  restore(snap: RowsSnapshot): void {
+    for (const [k, a] of snap) this.map.set(k, { dims: { ...a.dims }, unattributed: a.unattributed, m: { ...a.m } });
   }
 
   toRows(): ReportRow[] {

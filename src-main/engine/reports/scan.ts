@@ -1,14 +1,16 @@
 // Report metrics from the per-conversion table: used with pipeline/responsible filters (rollups
 // are not keyed by them) and for the Markov model (credits depend on the period's paths).
+// Both scan every conversion of the period, so results are cached until attribution changes.
 import type { Model, ReportQuery } from '@shared/contract';
 import { makeNormaliser } from '@shared/normalise';
 import { periodRange } from '@shared/time';
 import type { Workspace } from '../workspace';
-import { storedWeights, type StoredTouch } from '../attribution/materialise';
+import type { Db } from '../db/open';
+import { attributionGeneration, storedWeights, type StoredTouch } from '../attribution/materialise';
 import { markovCredits, type MarkovPath } from '../attribution/markov';
 import { dayInt } from '../attribution/tuples';
 import { SkvozError } from '../errors';
-import type { Rows, TupleMap } from './query';
+import type { Rows, RowsSnapshot, TupleMap } from './query';
 
 interface ConvScanRow {
   kind: number;
@@ -21,7 +23,46 @@ interface ConvScanRow {
 
 type Counted = { leads: boolean; deals: boolean; won: boolean; visits: boolean };
 
+/** Recent results per database, keyed by the query and the attribution generation (LRU). */
+const cache = new WeakMap<Db, Map<string, RowsSnapshot>>();
+const CACHE_ENTRIES = 32;
+
+/**
+ * Credits from the conversion table into `rows`. A period's result is kept until attribution is
+ * recomputed (issue: Markov is recomputed per period on demand and cached) or another connection
+ * writes the file, so going back to a period, or switching its comparison on, costs nothing.
+ */
 export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
+  if (rows.size > 0) {
+    scanConversions(ws, q, model, from, to, tuples, rows);
+    return;
+  }
+  const db = ws.db;
+  const key = JSON.stringify([
+    attributionGeneration(db),
+    db.pragma('data_version', { simple: true }),
+    model,
+    from,
+    to,
+    q.basis,
+    q.groupBy,
+    q.filters,
+  ]);
+  let entries = cache.get(db);
+  if (!entries) cache.set(db, (entries = new Map()));
+  const hit = entries.get(key);
+  if (hit) {
+    entries.delete(key);
+    entries.set(key, hit);
+    rows.restore(hit);
+    return;
+  }
+  scanConversions(ws, q, model, from, to, tuples, rows);
+  entries.set(key, rows.snapshot());
+  while (entries.size > CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+}
+
+function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
   const a = dayInt(from);
   const b = dayInt(to);
   const cohort = q.basis === 'cohort';
@@ -29,7 +70,12 @@ export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Mode
   // leads have no pipeline: the pipeline filter narrows deals only
   if (q.filters.pipelines?.length) where.push(`(kind <> 2 OR category IN (${q.filters.pipelines.map(Number).join(',')}))`);
   if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
-  const convs = ws.db.prepare(`SELECT kind, at, day, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`).all({ a, b }) as ConvScanRow[];
+  const convs = (
+    ws.db
+      .prepare(`SELECT kind, at, day, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`)
+      .raw(true)
+      .all({ a, b }) as [number, number, number, number | null, number, string][]
+  ).map(([kind, at, day, won_day, revenue, touches]): ConvScanRow => ({ kind, at, day, won_day, revenue, touches }));
   const inP = (d: number | null) => d !== null && d >= a && d <= b;
   const counted = (c: ConvScanRow): Counted =>
     c.kind === 1
@@ -119,12 +165,12 @@ function nonConvertingPaths(ws: Workspace, from: string, to: string, tuples: Tup
   const rows = ws.db
     .prepare(
       `SELECT i.value AS who, c.at, 'c' || c.id AS k, c.source, c.medium, c.campaign, c.content, c.term
-         FROM ct_call c JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
+         FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
         WHERE c.at >= @start AND c.at < @end
           AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
        UNION ALL
        SELECT i.value, r.at, 'r' || r.id, r.source, r.medium, r.campaign, r.content, r.term
-         FROM ct_request r JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
+         FROM ct_request r CROSS JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
         WHERE r.at >= @start AND r.at < @end
           AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
        ORDER BY 1, 2`,

@@ -225,7 +225,7 @@ describe('period bar and dashboard on the small demo', () => {
     if (un > 0) {
       expect(await page.getByTestId('unattributed-share').textContent()).toContain('Без атрибуции');
       // a grey slice in the channel mix too
-      await page.getByTestId('mix-legend').locator('[data-unattributed="true"]').waitFor();
+      await page.getByTestId('mix-legend').locator('[data-slice-unattributed="true"]').waitFor();
     }
   });
 

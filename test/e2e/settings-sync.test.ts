@@ -116,6 +116,11 @@ describe('settings and sync against the fakes', () => {
       await page.emulateMedia({ colorScheme: scheme });
       await screenshot(page, `settings-connected-${scheme}`);
     }
+    // connected but never synced: the health screen says so and offers the sync
+    await open('health');
+    const b24Row = page.locator('[data-testid="health-source"][data-source="bitrix24"]');
+    await expect.poll(() => b24Row.getAttribute('data-state')).toBe('never');
+    expect(await b24Row.textContent()).toContain('Подключён, ещё не синхронизирован');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

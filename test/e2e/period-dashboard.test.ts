@@ -179,6 +179,29 @@ describe('period bar and dashboard on the small demo', () => {
     await expect.poll(async () => (JSON.parse((await page.getByTestId('line-chart').getAttribute('data-series')) ?? '[]') as unknown[]).length).toBe(2);
   });
 
+  it('compares with a custom period typed by the user, and refuses a reversed one', async () => {
+    await open();
+    await page.getByTestId('period-preset').selectOption('last30');
+    const p = period('last30');
+    await page.getByTestId('compare-picker').selectOption('custom');
+    // starts as the previous period, editable
+    const prev = comparePeriod(p.from, p.to, { kind: 'previous' });
+    expect(await page.getByTestId('compare-from').inputValue()).toBe(prev.from);
+    const custom = comparePeriod(p.from, p.to, { kind: 'year' });
+    await page.getByTestId('compare-from').fill(custom.from);
+    await page.getByTestId('compare-to').fill(custom.to);
+    await page.getByTestId('period-bar').getByRole('button', { name: 'Применить' }).click();
+    const r = await expectKpis({ ...p, compare: { kind: 'custom', ...custom } });
+    await expect.poll(async () => Number(await page.locator('[data-kpi="leads"] [data-testid="kpi-delta"]').getAttribute('data-abs'))).toBeCloseTo(r.totals.leads - r.compare!.totals.leads, 6);
+
+    await page.getByTestId('compare-from').fill(custom.to);
+    await page.getByTestId('compare-to').fill(custom.from);
+    await page.getByTestId('period-bar').getByRole('button', { name: 'Применить' }).click();
+    await page.getByTestId('period-bar').getByText('Начало периода позже конца').waitFor();
+    await page.getByTestId('compare-picker').selectOption('none');
+    await expect.poll(() => page.getByTestId('kpi-delta').count()).toBe(0);
+  });
+
   it('filters by the values the period has, and by the date basis', async () => {
     await open();
     await page.getByTestId('period-preset').selectOption('last90');

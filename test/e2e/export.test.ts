@@ -88,6 +88,28 @@ describe('export menu', () => {
     await screenshot(page, 'export-saved-health-dark');
   });
 
+  it('schedules a saved view: folder from the dialog, weekly at a time; the engine keeps it', async () => {
+    await h.call('views:save', { name: 'Неделя по источникам', spec: { period: { kind: 'preset', preset: 'last7', anchor: 'today' } } });
+    await open('reports');
+    await page.getByTestId('view-open').filter({ hasText: 'Неделя по источникам' }).click();
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-schedule').click();
+    const dialog = page.getByTestId('export-schedule-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('schedule-save').isDisabled()).toBe(true);
+    await dialog.getByTestId('schedule-folder').click();
+    await dialog.getByText(h.exports.dialog.dir).waitFor();
+    await dialog.getByLabel('Как часто').selectOption('weekly');
+    await dialog.getByLabel('День недели').selectOption('5');
+    await dialog.getByLabel('Время').fill('07:30');
+    await screenshot(page, 'export-schedule-dialog');
+    await dialog.getByTestId('schedule-save').click();
+    await page.getByTestId('export-notice').filter({ hasText: 'Расписание сохранено' }).waitFor();
+    const list = await h.call('schedules:list');
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ folder: h.exports.dialog.dir, frequency: 'weekly', weekday: 5, time: '07:30', format: 'xlsx', enabled: true });
+  });
+
   it('shows a clear message when the save dialog is refused by the shell', async () => {
     await open('reports');
     h.intercept = (channel) => (channel === 'files:chooseSave' ? { ok: false, error: { code: 'internal', message: 'Выгрузка в файл недоступна в этом окне.' } } : undefined);

@@ -110,14 +110,12 @@ export class Workspace {
   summary(): WorkspaceSummary {
     const tz = this.settings.timeZone;
     const sync = this.db.prepare('SELECT max(last_success_at) AS t FROM sync_status').get() as { t: number | null };
+    // one min() or max() per SELECT, so SQLite answers each from its index instead of a table scan
+    // (the aggregate over the four then skips the tables that are empty)
+    const SOURCES = [['b24_lead', 'created_at'], ['b24_deal', 'created_at'], ['ct_call', 'at'], ['ct_request', 'at']];
+    const ends = (fn: 'min' | 'max') => SOURCES.map(([table, col]) => `SELECT (SELECT ${fn}(${col}) FROM ${table}) AS v`).join(' UNION ALL ');
     const range = this.db
-      .prepare(
-        `SELECT min(t0) AS a, max(t1) AS b FROM (
-           SELECT min(created_at) AS t0, max(created_at) AS t1 FROM b24_lead
-           UNION ALL SELECT min(created_at), max(created_at) FROM b24_deal
-           UNION ALL SELECT min(at), max(at) FROM ct_call
-           UNION ALL SELECT min(at), max(at) FROM ct_request)`,
-      )
+      .prepare(`SELECT (SELECT min(v) FROM (${ends('min')})) AS a, (SELECT max(v) FROM (${ends('max')})) AS b`)
       .get() as { a: number | null; b: number | null };
     return {
       id: this.meta.id,

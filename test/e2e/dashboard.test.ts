@@ -6,7 +6,6 @@ import type { ReportResult, ReportRow, WorkspaceSummary } from '@shared/contract
 import type { Dimension } from '@shared/metrics';
 import { addDays } from '@shared/time';
 import { formatDate } from '../../src-renderer/lib/format';
-import { modelHint } from '../../src-renderer/lib/i18n';
 import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
 import { startHarness, type Harness } from './harness';
 import { TABLE_METRICS, displayTolerance, readKpis, readTable, screenshot, type ScreenMetric, type ScreenRow } from './screen';
@@ -130,33 +129,10 @@ describe('dashboard on the small demo', () => {
     expect(await page.getByTestId('report-table').getAttribute('data-from')).toBe(custom.from);
   });
 
-  it('reports: group-by chooser and model picker ask the engine and show its answer', async () => {
-    await open('reports');
-    await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
-    await page.getByTestId('group-campaign').check();
-    await page.locator('[data-testid="report-table"][data-group-by="source,medium,campaign"]').waitFor();
-    await page.getByTestId('model-picker').selectOption('first');
-    expect(await page.getByTestId('model-hint').textContent()).toBe(modelHint('first'));
-    const period = await expectedPeriod('last30');
-    const expected = await h.call('reports:query', { ...period, groupBy: ['source', 'medium', 'campaign'], model: 'first' });
-    await expect
-      .poll(async () => {
-        try {
-          assertTableEquals(await readTable(page), expected);
-          return true;
-        } catch {
-          return false;
-        }
-      })
-      .toBe(true);
-  });
-
-  it('takes screenshots of every screen, light and dark', async () => {
+  // the other screens take their own screenshots in reports / visits / settings-sync tests
+  it('takes screenshots of the dashboard, light and dark', async () => {
     const ready: Record<string, string> = {
       dashboard: '[data-testid="bar-chart"] canvas',
-      reports: '[data-testid="report-table"]',
-      visits: '[data-testid="visits-empty"]',
-      health: '[data-testid="health-empty"]',
       settings: '[data-testid="settings-form"]',
     };
     for (const scheme of ['light', 'dark'] as const) {

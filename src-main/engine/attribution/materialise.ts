@@ -246,6 +246,12 @@ export class Materialiser {
 
   /** Recomputes everything (rules changed, first run, or on demand). */
   full(onProgress?: (done: number, total: number) => void): RecomputeStats {
+    // one transaction: readers keep the previous attribution until the new one is complete, a
+    // crash leaves it as it was, and the WAL is checkpointed once instead of after every chunk
+    return this.db.transaction(() => this.fullInTransaction(onProgress))();
+  }
+
+  private fullInTransaction(onProgress?: (done: number, total: number) => void): RecomputeStats {
     const t0 = performance.now();
     const db = this.db;
     bumpGeneration(db);

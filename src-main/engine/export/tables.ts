@@ -18,7 +18,7 @@ import { addDays, instantParts } from '@shared/time';
 import type { Metric } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import { runModels } from '../reports/series';
-import { dealHits, describer } from './deals';
+import { dealHits, describer } from '../reports/drill';
 import { loadTuples, runPeriod } from '../reports/query';
 import { ensureAttribution } from '../attribution/materialise';
 import type { Cell, Column, Table, TableRow } from './doc';
@@ -116,7 +116,7 @@ export function pivotTable(ws: Workspace, q: ReportQuery, metrics: Metric[]): Ta
   };
 }
 
-/** Deals (or leads) described and written a batch at a time (export/deals.ts). */
+/** Deals (or leads) described and written a batch at a time (reports/drill.ts dealHits). */
 export const DEALS_BATCH = 2_000;
 
 export function dealsTable(ws: Workspace, q: DealsExportQuery): Table {

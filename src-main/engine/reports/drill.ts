@@ -1,6 +1,8 @@
-// Drill-down to conversions: the deals (or leads) behind a report row, and one conversion's
-// explanation — its touches in order with the weight each got under every rule-based model.
-import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model } from '@shared/contract';
+// Drill-down to conversions: the deals (or leads) behind a report row (reports:deals, and the deal
+// lists of exports, which describe them a batch at a time), and one conversion's explanation — its
+// touches in order with the weight each got under every rule-based model.
+import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model, ReportFilters } from '@shared/contract';
+import type { Dimension } from '@shared/metrics';
 import { makeNormaliser } from '@shared/normalise';
 import type { Workspace } from '../workspace';
 import { ensureAttribution, storedWeights, type StoredTouch } from '../attribution/materialise';
@@ -9,78 +11,132 @@ import { InputLoader } from '../attribution/inputs';
 import { currencyConverter } from '../attribution/currency';
 import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
-import { loadTuples } from './query';
+import { loadTuples, type TupleMap } from './query';
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-interface ConvRow {
-  kind: number;
-  ref_id: number;
-  at: number;
-  day: number;
-  won_day: number | null;
-  revenue: number;
-  touches: string;
+/** Matches of a drill-down kept as compact typed arrays (~32 bytes a conversion), not objects. */
+export class Hits {
+  n = 0;
+  id = new Float64Array(1024);
+  weight = new Float64Array(1024);
+  revenue = new Float64Array(1024);
+  key = new Float64Array(1024);
+  push(id: number, weight: number, revenue: number, key: number): void {
+    if (this.n === this.id.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.id = grow(this.id);
+      this.weight = grow(this.weight);
+      this.revenue = grow(this.revenue);
+      this.key = grow(this.key);
+    }
+    this.id[this.n] = id;
+    this.weight[this.n] = weight;
+    this.revenue[this.n] = revenue;
+    this.key[this.n] = key;
+    this.n++;
+  }
 }
 
-export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
+type RowKey = DealsQuery['row'];
+type DrillQuery = Pick<DealsQuery, 'from' | 'to' | 'model' | 'basis' | 'filters' | 'kind' | 'sort'>;
+
+/**
+ * The dimension tuples whose touches count for a report row, under the query's dimension filters
+ * as reports:query applies them (0 = unattributed; a dimension filter leaves unattributed out);
+ * 'all' when the row and the filters do not narrow anything.
+ */
+function rowTuples(tuples: TupleMap, row: RowKey, filters: ReportFilters): Set<number> | 'all' {
+  const wanted = Object.entries(row.dims) as [Dimension, string | null][];
+  const allowed = (Object.entries(filters.dimensions ?? {}) as [Dimension, (string | null)[] | undefined][]).filter(([, v]) => v && v.length > 0);
+  if (row.unattributed) return new Set(allowed.length > 0 ? [] : [0]);
+  if (wanted.length === 0 && allowed.length === 0) return 'all';
+  const out = new Set<number>();
+  for (const [id, d] of tuples) {
+    if (wanted.every(([k, v]) => (d[k] ?? null) === v) && allowed.every(([k, vs]) => vs!.includes(d[k] ?? null))) out.add(id);
+  }
+  return out;
+}
+
+/** Up to this many tuple ids go into SQL to skip conversions with none of them; more are checked in JS only. */
+const PREFILTER_MAX_TUPLES = 20_000;
+
+/**
+ * The conversions behind one report row with their weight on it, in reports:deals order. Streams
+ * the period's conversions from SQLite; those with no touch of the row's tuples are skipped in
+ * SQL (json_each over the stored touches), so a narrow row does not parse a year of conversions.
+ */
+export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hits; order: Uint32Array } {
   ensureAttribution(ws.db, ws.settings);
   const model: Model = q.model ?? ws.settings.defaultModel;
   // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
   const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
-  const tuples = loadTuples(ws.db);
-  const a = dayInt(q.from);
-  const b = dayInt(q.to);
+  const matching = rowTuples(loadTuples(ws.db), row, q.filters);
+  const hits = new Hits();
+  if (matching !== 'all' && matching.size === 0) return { hits, order: new Uint32Array(0) };
   const kindCode = q.kind === 'lead' ? 1 : 2;
   const where = [`kind = ${kindCode}`, q.basis === 'cohort' ? 'cohort_day BETWEEN @a AND @b' : '(day BETWEEN @a AND @b OR won_day BETWEEN @a AND @b)'];
   if (q.filters.pipelines?.length && kindCode === 2) where.push(`category IN (${q.filters.pipelines.map(Number).join(',')})`);
   if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
-  const rows = ws.db.prepare(`SELECT kind, ref_id, at, day, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`).all({ a, b }) as ConvRow[];
-
-  const wanted = Object.entries(q.row.dims) as [keyof typeof q.row.dims, string | null][];
-  const matchTuple = (t: number) => {
-    if (q.row.unattributed) return t === 0;
-    if (t === 0) return false;
-    const d = tuples.get(t);
-    return !!d && wanted.every(([k, v]) => (d[k!] ?? null) === v);
-  };
-  const hits: { row: ConvRow; weight: number }[] = [];
+  if (matching !== 'all' && matching.size <= PREFILTER_MAX_TUPLES) {
+    const ids = [...matching].filter((t) => t !== 0);
+    const any = ids.length > 0 ? `EXISTS (SELECT 1 FROM json_each(conv.touches) j WHERE json_extract(j.value, '$[0]') IN (${ids.join(',')}))` : null;
+    where.push(`(${[matching.has(0) ? "touches = '[]'" : null, any].filter(Boolean).join(' OR ')})`);
+  }
+  const matchTuple = matching === 'all' ? (t: number) => t !== 0 : (t: number) => matching.has(t);
+  const stmt = ws.db.prepare(`SELECT ref_id, at, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`);
+  const rows = stmt.iterate({ a: dayInt(q.from), b: dayInt(q.to) }) as Iterable<{ ref_id: number; at: number; won_day: number | null; revenue: number; touches: string }>;
   for (const r of rows) {
     let w = 0;
     for (const [t, x] of storedWeights(weightModel, JSON.parse(r.touches) as StoredTouch[], r.at)) if (matchTuple(t)) w += x;
-    if (w > 0) hits.push({ row: r, weight: w });
+    if (w <= 0) continue;
+    const key = q.sort === 'created' ? -r.at : q.sort === 'won' ? -(r.won_day ?? 0) : q.sort === 'revenue' ? -r.revenue : -w;
+    hits.push(r.ref_id, w, r.revenue, key);
   }
-  const key: Record<DealsQuery['sort'], (h: (typeof hits)[number]) => number> = {
-    created: (h) => -h.row.at,
-    won: (h) => -(h.row.won_day ?? 0),
-    revenue: (h) => -h.row.revenue,
-    weight: (h) => -h.weight,
-  };
-  hits.sort((x, y) => key[q.sort](x) - key[q.sort](y) || y.row.ref_id - x.row.ref_id);
-  const page = hits.slice(q.offset, q.offset + q.limit);
-  return { total: hits.length, items: page.map((h) => describe(ws, q.kind, h.row.ref_id, h.row.revenue, h.weight)) };
+  const order = new Uint32Array(hits.n);
+  for (let i = 0; i < hits.n; i++) order[i] = i;
+  order.sort((x, y) => hits.key[x]! - hits.key[y]! || hits.id[y]! - hits.id[x]!);
+  return { hits, order };
 }
 
-function describe(ws: Workspace, kind: 'deal' | 'lead', id: number, revenue: number, weight: number): DealListItem {
-  if (kind === 'lead') {
-    const l = ws.db
-      .prepare(
-        `SELECT l.title, l.created_at, s.name AS stage, u.name AS resp FROM b24_lead l
-           LEFT JOIN b24_status s ON s.entity_id = 'STATUS' AND s.status_id = l.status_id
-           LEFT JOIN b24_user u ON u.id = l.assigned_by_id WHERE l.id = ?`,
-      )
-      .get(id) as { title: string | null; created_at: number; stage: string | null; resp: string | null };
-    return { kind, id, title: l.title, createdAt: iso(l.created_at)!, wonAt: null, stage: l.stage, pipeline: null, responsible: l.resp, revenue: 0, weight };
+export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
+  const { hits, order } = dealHits(ws, q, q.row);
+  const describe = describer(ws, q.kind);
+  const items: DealListItem[] = [];
+  for (let k = q.offset; k < Math.min(order.length, q.offset + q.limit); k++) {
+    const i = order[k]!;
+    items.push(describe(hits.id[i]!, hits.revenue[i]!, hits.weight[i]!));
   }
-  const d = ws.db
-    .prepare(
-      `SELECT d.title, d.created_at, d.won_at, c.name AS pipeline, u.name AS resp,
-              (SELECT name FROM b24_status s WHERE s.status_id = d.stage_id AND s.entity_id LIKE 'DEAL_STAGE%' LIMIT 1) AS stage
-         FROM b24_deal d LEFT JOIN b24_category c ON c.id = d.category_id LEFT JOIN b24_user u ON u.id = d.assigned_by_id WHERE d.id = ?`,
-    )
-    .get(id) as { title: string | null; created_at: number; won_at: number | null; pipeline: string | null; resp: string | null; stage: string | null };
-  return { kind, id, title: d.title, createdAt: iso(d.created_at)!, wonAt: iso(d.won_at), stage: d.stage, pipeline: d.pipeline, responsible: d.resp, revenue, weight };
+  return { total: hits.n, items };
+}
+
+/** Describes deals (or leads) of a drill-down, with the statements prepared once. */
+export function describer(ws: Workspace, kind: 'deal' | 'lead'): (id: number, revenue: number, weight: number) => DealListItem {
+  if (kind === 'lead') {
+    const st = ws.db.prepare(
+      `SELECT l.title, l.created_at, s.name AS stage, u.name AS resp FROM b24_lead l
+         LEFT JOIN b24_status s ON s.entity_id = 'STATUS' AND s.status_id = l.status_id
+         LEFT JOIN b24_user u ON u.id = l.assigned_by_id WHERE l.id = ?`,
+    );
+    return (id, _revenue, weight) => {
+      const l = st.get(id) as { title: string | null; created_at: number; stage: string | null; resp: string | null };
+      return { kind, id, title: l.title, createdAt: iso(l.created_at)!, wonAt: null, stage: l.stage, pipeline: null, responsible: l.resp, revenue: 0, weight };
+    };
+  }
+  const st = ws.db.prepare(
+    `SELECT d.title, d.created_at, d.won_at, c.name AS pipeline, u.name AS resp,
+            (SELECT name FROM b24_status s WHERE s.status_id = d.stage_id AND s.entity_id LIKE 'DEAL_STAGE%' LIMIT 1) AS stage
+       FROM b24_deal d LEFT JOIN b24_category c ON c.id = d.category_id LEFT JOIN b24_user u ON u.id = d.assigned_by_id WHERE d.id = ?`,
+  );
+  return (id, revenue, weight) => {
+    const d = st.get(id) as { title: string | null; created_at: number; won_at: number | null; pipeline: string | null; resp: string | null; stage: string | null };
+    return { kind, id, title: d.title, createdAt: iso(d.created_at)!, wonAt: iso(d.won_at), stage: d.stage, pipeline: d.pipeline, responsible: d.resp, revenue, weight };
+  };
 }
 
 export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Explanation {

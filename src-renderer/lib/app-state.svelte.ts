@@ -16,6 +16,7 @@ import { anchorDate, comparePeriod, todayIn, type Anchor, type Period, type Pres
 import type { Basis, Model } from '@shared/metrics';
 import type { Compare, ReportFilters } from '@shared/reports-schema';
 import { ViewSpecSchema, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
+import { recallSpec, rememberSpec } from './remember';
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
 
@@ -55,8 +56,17 @@ class AppState {
   syncDone = $state(false);
 
   // ---- report setup (period bar): one ViewSpec shared by the dashboard and the reports screen ----
-  /** The chosen period, comparison, model, basis, filters, grouping, columns and mode. */
-  spec = $state.raw<ViewSpec>(defaultSpec());
+  #spec = $state.raw<ViewSpec>(defaultSpec());
+
+  /** The chosen period, comparison, model, basis, filters, grouping, columns and mode (remembered per workspace). */
+  get spec(): ViewSpec {
+    return this.#spec;
+  }
+
+  set spec(spec: ViewSpec) {
+    this.#spec = spec;
+    if (this.current) rememberSpec(this.current.id, spec);
+  }
 
   /** Today in the workspace's reporting zone. */
   today = $derived(todayIn(this.settings?.timeZone));
@@ -162,8 +172,9 @@ class AppState {
       this.progress = null;
       this.syncError = null;
       this.syncDone = false;
-      // pipeline / responsible / site ids belong to the previous workspace
-      this.spec = { ...this.spec, filters: {} };
+      // the setup last used in this workspace; else the current one without the previous
+      // workspace's pipeline / responsible / site ids
+      this.#spec = (ws && recallSpec(ws.id)) ?? { ...this.#spec, filters: {} };
     }
     const [list, settings, status] = await Promise.all([
       safeCall(() => skvoz().workspaces.list()),

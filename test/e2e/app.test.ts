@@ -8,11 +8,9 @@ import { screenshot } from './screen';
 let h: Harness;
 let page: Page;
 
-/** A fresh load of the app at `route` (a bare hash change would not reload it). */
+/** A fresh load of the app at `route`. */
 async function open(route: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(h.url(`#/${route}`));
-  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  await h.open(page, route);
 }
 
 beforeAll(async () => {

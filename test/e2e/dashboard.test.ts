@@ -16,9 +16,7 @@ let page: Page;
 let ws: WorkspaceSummary;
 
 async function open(route: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(h.url(`#/${route}`));
-  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  await h.open(page, route);
 }
 
 async function expectedPeriod(preset: Preset): Promise<{ from: string; to: string }> {

@@ -237,6 +237,11 @@ export interface Harness {
   intercept: Interceptor | null;
   newPage(opts?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
   url(hash?: string): string;
+  /**
+   * A fresh load of the app at `#/route` (a bare hash change would not reload it), booted. The
+   * report setup the app remembers between starts is forgotten first, unless `keepSetup`.
+   */
+  open(page: Page, route: string, opts?: { keepSetup?: boolean }): Promise<void>;
   /** Uncaught page errors, console errors and blocked requests, for assertions. */
   problems: string[];
   close(): Promise<void>;
@@ -319,11 +324,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         if (m.type() === 'error') problems.push(`console: ${m.text()}`);
       });
       page.on('close', () => pages.delete(page));
+      // harness.open: a load with ?fresh starts without the remembered report setup
+      await page.addInitScript("if (new URLSearchParams(location.search).has('fresh')) localStorage.clear();");
       await bridgePage(page, harness.dispatch);
       pages.add(page);
       return page;
     },
     url: (hash = '#/dashboard') => `${server.url}/index.html${hash}`,
+    async open(page, route, o = {}) {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}/index.html${o.keepSetup ? '' : '?fresh'}#/${route}`);
+      await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close().catch(() => undefined);

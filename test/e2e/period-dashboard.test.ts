@@ -17,9 +17,7 @@ let ws: WorkspaceSummary;
 let timeZone: string;
 
 async function open(route = 'dashboard'): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(h.url(`#/${route}`));
-  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  await h.open(page, route);
 }
 
 function period(preset: Preset, anchor: 'data' | 'today' = 'data'): { from: string; to: string } {
@@ -252,6 +250,25 @@ describe('period bar and dashboard on the small demo', () => {
       // a grey slice in the channel mix too
       await page.getByTestId('mix-legend').locator('[data-slice-unattributed="true"]').waitFor();
     }
+  });
+
+  it('remembers the setup across a restart of the app, per workspace', async () => {
+    await open();
+    await page.getByTestId('period-preset').selectOption('last90');
+    await page.getByTestId('compare-picker').selectOption('previous');
+    await page.getByTestId('model-picker').selectOption('first');
+    await page.getByTestId('dashboard-model').getByText(modelName('first')).waitFor();
+    expect(await page.evaluate('Object.keys(localStorage)')).toEqual([`skvoz.setup.${ws.id}`]);
+    // closing and starting the app again: a new page load, nothing kept in memory
+    await h.open(page, 'dashboard', { keepSetup: true });
+    expect(await page.getByTestId('period-preset').inputValue()).toBe('last90');
+    expect(await page.getByTestId('compare-picker').inputValue()).toBe('previous');
+    expect(await page.getByTestId('model-picker').inputValue()).toBe('first');
+    await expectKpis({ ...period('last90'), model: 'first', compare: { kind: 'previous' } });
+    // a fresh start (the harness forgets the setup) is back to the defaults
+    await open();
+    expect(await page.getByTestId('period-preset').inputValue()).toBe('last30');
+    expect(await page.getByTestId('compare-picker').inputValue()).toBe('none');
   });
 
   it('takes screenshots of the dashboard with a comparison, light and dark', async () => {

@@ -31,9 +31,7 @@ let b24: FakeBitrix24;
 let ct: FakeCalltouch;
 
 async function open(route: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(h.url(`#/${route}`));
-  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  await h.open(page, route);
 }
 
 beforeAll(async () => {

@@ -32,9 +32,7 @@ function typed(e164: string): string {
 }
 
 async function open(page: Page, route = 'visits'): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(h.url(`#/${route}`));
-  await page.locator('[data-testid="app"][data-booted="true"]').waitFor();
+  await h.open(page, route);
   if (route === 'visits') await page.getByTestId('visit-form').waitFor();
 }
 

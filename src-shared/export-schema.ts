@@ -115,7 +115,7 @@ export function exportFileName(name: string, from: string | null, to: string | n
 
 // ---------- scheduled exports ----------
 
-export const SCHEDULE_FORMATS = ['xlsx', 'csv'] as const;
+export const SCHEDULE_FORMATS = ['xlsx', 'csv', 'pdf'] as const;
 
 export const ScheduleSaveSchema = z.object({
   id: z.string().min(1).optional(),
@@ -131,6 +131,7 @@ export const ScheduleSaveSchema = z.object({
   csv: CsvOptionsSchema,
 });
 export type ScheduleSave = z.infer<typeof ScheduleSaveSchema>;
+export type ScheduleFormat = (typeof SCHEDULE_FORMATS)[number];
 
 export interface ExportSchedule extends Omit<ScheduleSave, 'id'> {
   id: string;

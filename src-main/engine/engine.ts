@@ -93,7 +93,7 @@ export class Engine {
     this.background.add(this.syncJob);
     this.background.add(new VisitsJob(() => this.visits(), () => this.now()));
     this.exports = new ExportManager({ workspace: () => this.workspace, emit: (e, p) => this.emit(e, p), now: () => this.now(), pdf: opts.pdf });
-    this.scheduledExports = new ScheduledExportsJob(() => this.now());
+    this.scheduledExports = new ScheduledExportsJob(() => this.now(), opts.pdf);
     this.background.add(this.scheduledExports);
   }
 

@@ -36,12 +36,20 @@ export interface SecretValueMessage {
   value: string | null;
 }
 
+/** The PDF the host printed for a `print` request (or why it could not). */
+export interface PrintedMessage {
+  type: 'printed';
+  id: number;
+  pdf: Uint8Array | null;
+  error: string | null;
+}
+
 /** Close the engine (cancel sync, close the database) and reply `closed`. */
 export interface CloseMessage {
   type: 'close';
 }
 
-export type ToWorker = CallMessage | SecretValueMessage | CloseMessage;
+export type ToWorker = CallMessage | SecretValueMessage | PrintedMessage | CloseMessage;
 
 // ---------- worker → host ----------
 
@@ -73,6 +81,13 @@ export interface SecretGetMessage {
   workspaceId: string | null;
 }
 
+/** Print this self-contained HTML to PDF (the shell has the browser; scheduled PDF exports). */
+export interface PrintMessage {
+  type: 'print';
+  id: number;
+  html: string;
+}
+
 /** A log line, already formatted and redacted by the worker's logger. */
 export interface LogMessage {
   type: 'log';
@@ -83,10 +98,10 @@ export interface ClosedMessage {
   type: 'closed';
 }
 
-export type FromWorker = ReadyMessage | FatalMessage | ResultMessage | EventMessage | SecretGetMessage | LogMessage | ClosedMessage;
+export type FromWorker = ReadyMessage | FatalMessage | ResultMessage | EventMessage | SecretGetMessage | PrintMessage | LogMessage | ClosedMessage;
 
-const TO_WORKER = new Set<string>(['call', 'secret:value', 'close']);
-const FROM_WORKER = new Set<string>(['ready', 'fatal', 'result', 'event', 'secret:get', 'log', 'closed']);
+const TO_WORKER = new Set<string>(['call', 'secret:value', 'printed', 'close']);
+const FROM_WORKER = new Set<string>(['ready', 'fatal', 'result', 'event', 'secret:get', 'print', 'log', 'closed']);
 
 function typeOf(msg: unknown): string | null {
   if (typeof msg !== 'object' || msg === null) return null;

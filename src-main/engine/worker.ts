@@ -1,10 +1,12 @@
 // The engine's worker_threads entry (built to out/main/engine-worker.js). The shell's engine
 // host starts it; the protocol lives in ./worker-protocol. Plain Node, never electron.
+import { writeFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Result, SecretKey } from '@shared/contract';
 import { Engine } from './engine';
 import { DbFromFutureError } from './db/migrate';
-import { toAppError } from './errors';
+import { SkvozError, toAppError } from './errors';
+import type { PdfRenderer } from './export/write';
 import { addLogSink, createLogger } from './log';
 import type { SecretProvider } from './secrets';
 import {
@@ -63,6 +65,20 @@ const secrets: SecretProvider = {
   },
 };
 
+// ---------- PDF: printed by the host (Electron's printToPDF), written here ----------
+
+let nextPrintId = 0;
+const printWaiters = new Map<number, { resolve: (pdf: Uint8Array) => void; reject: (err: Error) => void }>();
+
+const pdf: PdfRenderer = async (html, path) => {
+  const id = ++nextPrintId;
+  const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+    printWaiters.set(id, { resolve, reject });
+    post({ type: 'print', id, html });
+  });
+  await writeFile(path, bytes);
+};
+
 // ---------- start ----------
 
 function fatalOf(err: unknown): WorkerFatal {
@@ -84,6 +100,7 @@ async function start(): Promise<WorkerFatal | null> {
       emit: (name, payload) => post({ type: 'event', name, payload } as FromWorker),
       runtime: data.runtime,
       version: data.version,
+      pdf,
     });
     const summary = await engine.init(data.demoSize);
     engine.startBackground();
@@ -154,6 +171,13 @@ port.on('message', (msg: unknown) => {
       const resolve = secretWaiters.get(msg.id);
       secretWaiters.delete(msg.id);
       resolve?.(typeof msg.value === 'string' ? msg.value : null);
+      break;
+    }
+    case 'printed': {
+      const w = printWaiters.get(msg.id);
+      printWaiters.delete(msg.id);
+      if (msg.pdf) w?.resolve(msg.pdf);
+      else w?.reject(new SkvozError('internal', msg.error ?? 'Не удалось напечатать PDF.'));
       break;
     }
     case 'close':

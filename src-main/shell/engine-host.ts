@@ -35,6 +35,8 @@ export interface EngineHostOptions {
   execArgv?: string[];
   workerData: EngineWorkerData;
   secrets: { get(key: SecretKey, workspaceId: string | null): Promise<string | null> };
+  /** Prints the engine's self-contained HTML to PDF (Electron's printToPDF in the app). */
+  print?: (html: string) => Promise<Uint8Array>;
   onEvent?: (event: EventMessage) => void;
   onState?: (info: HostStateInfo) => void;
   /** Restart delay after the n-th crash in the window (n ≥ 1). Default 250 ms · 2^(n−1), ≤ 5 s. */
@@ -212,6 +214,9 @@ export class EngineHost {
       case 'secret:get':
         void this.answerSecret(w, m.id, m.key, m.workspaceId);
         break;
+      case 'print':
+        void this.answerPrint(w, m.id, m.html);
+        break;
       case 'log':
         writeLogLine(String(m.line));
         break;
@@ -230,6 +235,23 @@ export class EngineHost {
     }
     try {
       w.postMessage({ type: 'secret:value', id, value });
+    } catch {
+      // the worker is gone; its request died with it
+    }
+  }
+
+  private async answerPrint(w: WorkerLike, id: number, html: string): Promise<void> {
+    let pdf: Uint8Array | null = null;
+    let error: string | null = null;
+    try {
+      if (!this.opts.print) throw new Error('no printer');
+      pdf = await this.opts.print(html);
+    } catch (err) {
+      this.log.error('print failed', err);
+      error = 'Не удалось напечатать PDF встроенным браузером. Попробуйте XLSX или повторите позже.';
+    }
+    try {
+      w.postMessage({ type: 'printed', id, pdf, error });
     } catch {
       // the worker is gone; its request died with it
     }

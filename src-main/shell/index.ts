@@ -93,6 +93,8 @@ async function boot(): Promise<void> {
     workerPath: ENGINE_WORKER,
     workerData: { root: join(userData, 'workspaces'), version: app.getVersion(), runtime: 'electron' },
     secrets: { get: (key, workspaceId) => secrets.get(workspaceId, key) },
+    // scheduled PDF exports: the engine asks, the shell prints
+    print: printHtmlToPdf,
     onEvent: (e) => sendEvent(mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null, e.name, e.payload),
     onState: (info) => {
       log.info('engine', info.state, info.reason ?? '');

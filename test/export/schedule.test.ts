@@ -1,7 +1,7 @@
 // Scheduled exports with a fake clock: nothing before the planned time, one file at it, one
 // catch-up run after the app was closed over several planned times, weekly on its weekday only,
 // files named Skvoz_<view>_<from>_<to>.<ext>; the background job does the catch-up on start.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { ExportSchedule, SavedView } from '@shared/contract';
@@ -11,6 +11,8 @@ import { Workspace } from '../../src-main/engine/workspace';
 import { latestDue, nextDue, runDueSchedules } from '../../src-main/engine/export/schedules';
 import { Fixture, msk } from '../reports/fixture';
 import { ok, outDir } from './helpers';
+import { pdfWith } from '../../src-main/engine/export/chromium';
+import { launchChromium } from '../e2e/harness';
 
 function setup() {
   const f = new Fixture();
@@ -67,6 +69,30 @@ describe('scheduled exports', () => {
     app.startBackground();
     await vi.waitFor(() => expect(files(folder)).toEqual(['Skvoz_Март_2026-03-01_2026-03-31.csv']), { timeout: 20_000, interval: 50 });
     await app.close();
+  });
+
+  it('writes PDF on schedule with the printer it is given; without one the schedule says why', async () => {
+    const { dir, clock, engine, folder } = setup();
+    const view = await ok<SavedView>(engine.dispatch('views:save', { name: 'Март', spec: { period: { kind: 'custom', from: '2026-03-01', to: '2026-03-31' } } }));
+    await ok(engine.dispatch('schedules:save', { viewId: view.id, folder, format: 'pdf', time: '09:30' }));
+    clock.now = msk('2026-03-11', '09:30:00');
+    // no printer (the CLI without a browser, or tests): nothing written, the reason on the schedule
+    const [r] = await runDueSchedules(engine.workspace, clock.now);
+    expect(r!.lastError).toContain('PDF создаётся в приложении Skvoz');
+    expect(files(folder)).toEqual([]);
+    await engine.close();
+
+    const browser = await launchChromium();
+    try {
+      clock.now = msk('2026-03-12', '09:45:00');
+      const app = new Engine({ workspaceDir: dir, secrets: new MemorySecrets(), now: () => clock.now, pdf: async (html, path) => writeFileSync(path, await pdfWith(browser, html)) });
+      app.startBackground();
+      await vi.waitFor(() => expect(files(folder)).toEqual(['Skvoz_Март_2026-03-01_2026-03-31.pdf']), { timeout: 20_000, interval: 50 });
+      expect(readFileSync(join(folder, files(folder)[0]!)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      await app.close();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('weekly schedules run on their weekday only; a deleted view is reported on the schedule, not thrown', async () => {

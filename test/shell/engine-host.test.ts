@@ -1,5 +1,5 @@
 // The engine host against the REAL worker (src-main/engine/worker.ts under tsx) and a temp root.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,9 @@ import { addLogSink } from '../../src-main/engine/log';
 import { DB_FILE, Workspace, WorkspaceRegistry } from '../../src-main/engine/workspace';
 import type { EventMessage, FromWorker } from '../../src-main/engine/worker-protocol';
 import { EngineHost, type EngineHostOptions, type HostStateInfo, type WorkerLike } from '../../src-main/shell/engine-host';
+import { pdfWith } from '../../src-main/engine/export/chromium';
+import { launchChromium } from '../e2e/harness';
+import type { ExportFinished } from '@shared/contract';
 
 const logs: string[] = [];
 addLogSink((l) => logs.push(l));
@@ -205,6 +208,45 @@ describe('engine host failure modes (protocol-level workers)', () => {
     const r = await host.call('app:info', undefined);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('internal');
+  });
+
+  it('prints the PDFs the engine asks for (scheduled exports); a failed print fails the export at once', async () => {
+    const browser = await launchChromium();
+    try {
+      const printed: string[] = [];
+      let fail = false;
+      const { host, events } = makeHost(makeRoot(), {
+        print: async (html) => {
+          printed.push(html);
+          if (fail) throw new Error('printToPDF failed');
+          return pdfWith(browser, html);
+        },
+      });
+      await host.start();
+      const finished = async (n: number) => {
+        await until(() => events.filter((e) => e.name === 'export:finished').length >= n);
+        return events.filter((e) => e.name === 'export:finished')[n - 1]!.payload as ExportFinished;
+      };
+      const what = { kind: 'report', query: { from: '2026-03-01', to: '2026-03-31', groupBy: ['source'] }, title: 'Март' };
+      const path = join(base, 'Март.pdf');
+      expect((await host.call('export:run', { what, format: 'pdf', path })).ok).toBe(true);
+      const done = await finished(1);
+      expect(done).toMatchObject({ ok: true, path, error: null });
+      expect(printed[0]).toContain('<html');
+      expect(readFileSync(path).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+      fail = true;
+      const bad = join(base, 'нет.pdf');
+      expect((await host.call('export:run', { what, format: 'pdf', path: bad })).ok).toBe(true);
+      const failed = await finished(2);
+      // the export fails at once (no hang), with the export's own message; the log has the cause
+      expect(failed.ok).toBe(false);
+      expect(failed.error?.message).toContain('Выгрузка не удалась');
+      await until(() => logs.some((l) => l.includes('print failed')));
+      expect(() => readFileSync(bad)).toThrow();
+    } finally {
+      await browser.close();
+    }
   });
 
   it('answers secret requests from the secret store, for the asking workspace', async () => {

@@ -14,7 +14,7 @@ import { unrefTimeout } from '../background';
 import { notFound } from '../errors';
 import { createLogger } from '../log';
 import { buildDoc } from './doc';
-import { writeDoc } from './write';
+import { writeDoc, type PdfRenderer } from './write';
 
 export const SCHEDULES_FILE = 'exports.json';
 const log = createLogger('export/schedule');
@@ -111,7 +111,7 @@ export function deleteSchedule(ws: Workspace, id: string): void {
 }
 
 /** Runs every schedule whose latest planned time is after its last run (or its creation). */
-export async function runDueSchedules(ws: Workspace, now: number): Promise<ExportSchedule[]> {
+export async function runDueSchedules(ws: Workspace, now: number, pdf?: PdfRenderer): Promise<ExportSchedule[]> {
   const tz = ws.settings.timeZone;
   const ran: ExportSchedule[] = [];
   for (const s of read(ws)) {
@@ -124,7 +124,7 @@ export async function runDueSchedules(ws: Workspace, now: number): Promise<Expor
     try {
       const doc = buildDoc({ ws, now }, { kind: 'view', viewId: s.viewId, sheets: { levels: false, series: true, models: false, pivot: false } });
       const path = join(s.folder, exportFileName(doc.name, doc.from, doc.to, s.format));
-      await writeDoc(doc, { format: s.format, path, csv: s.csv }, { now, progress: () => {} });
+      await writeDoc(doc, { format: s.format, path, csv: s.csv }, { now, progress: () => {}, pdf });
       lastFile = path;
       log.info('scheduled export written', path);
     } catch (err) {
@@ -151,6 +151,7 @@ export class ScheduledExportsJob implements BackgroundJob {
 
   constructor(
     private readonly now: () => number,
+    private readonly pdf?: PdfRenderer,
     private readonly everyMs = 60_000,
   ) {}
 
@@ -168,7 +169,7 @@ export class ScheduledExportsJob implements BackgroundJob {
   async tick(): Promise<ExportSchedule[]> {
     const ws = this.ws;
     if (!ws || this.running) return [];
-    const p = runDueSchedules(ws, this.now());
+    const p = runDueSchedules(ws, this.now(), this.pdf);
     this.running = p;
     try {
       return await p;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS, type Model } from '../../src-shared/metrics';
 import { DAY, Fixture, msk } from './fixture';
+import { markovCredits } from '../../src-main/engine/attribution/markov';
 
 const P = '+79161234567';
 
@@ -158,5 +159,35 @@ describe('reports:query semantics (REPORTS.md)', () => {
     const year = f.report({ from: '2026-03-01', to: '2026-03-31', compare: { kind: 'year' } });
     expect(year.compare).toMatchObject({ from: '2025-03-01', to: '2025-03-31' });
     expect(year.compare?.totals.leads).toBe(1);
+  });
+
+  it('Markov: phones with no CRM record give the non-converting paths of the period, and change the credits', () => {
+    const f = new Fixture();
+    const T = msk('2026-03-20');
+    f.call(T - 5 * DAY, '+79160000001', ['google', 'cpc']);
+    f.lead(1, T, { phone: '+79160000001' }); // google → lead
+    f.call(T - 6 * DAY, '+79160000002', ['yandex', 'cpc']);
+    f.call(T - 3 * DAY, '+79160000002', ['google', 'cpc']);
+    f.lead(2, T, { phone: '+79160000002' }); // yandex → google → lead
+    f.call(T - 4 * DAY, '+79160000003', ['google', 'cpc']); // no CRM record: google → (no conversion)
+    f.call(T - 200 * DAY, '+79160000003', ['yandex', 'cpc']); // the same phone, outside the period
+    f.lead(3, T - 100 * DAY, { phone: '+79160000005' });
+    f.call(T - 2 * DAY, '+79160000005', ['vk', 'cpc']); // a phone with a lead (earlier): not a non-converting path
+    const converting = [
+      { states: ['google'], conversions: 1, value: 0 },
+      { states: ['yandex', 'google'], conversions: 1, value: 0 },
+    ];
+    const expected = markovCredits(converting, [['google']]).credits;
+    // without the non-converting path, or with the touch outside the period, the numbers differ
+    // (else this test could not fail)
+    for (const wrong of [[], [['yandex', 'google']]]) {
+      expect(Math.abs(expected.get('yandex')!.conversions - markovCredits(converting, wrong).credits.get('yandex')!.conversions)).toBeGreaterThan(0.01);
+    }
+    for (const from of ['2026-03-01', '2026-02-25']) {
+      const r = f.report({ from, to: '2026-03-31', model: 'markov' });
+      expect(row(r, 'google')?.leads).toBeCloseTo(expected.get('google')!.conversions, 9);
+      expect(row(r, 'yandex')?.leads).toBeCloseTo(expected.get('yandex')!.conversions, 9);
+      expect(row(r, 'vk')?.leads ?? 0).toBe(0);
+    }
   });
 });

@@ -2,8 +2,6 @@
 // are not keyed by them) and for the Markov model (credits depend on the period's paths).
 // Both scan every conversion of the period, so results are cached until attribution changes.
 import type { Model, ReportQuery } from '@shared/contract';
-import { makeNormaliser } from '@shared/normalise';
-import { periodRange } from '@shared/time';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
 import { attributionGeneration, storedWeights, type StoredTouch } from '../attribution/materialise';
@@ -11,6 +9,7 @@ import { markovCredits, type MarkovPath } from '../attribution/markov';
 import { dayInt } from '../attribution/tuples';
 import { SkvozError } from '../errors';
 import type { Rows, RowsSnapshot, TupleMap } from './query';
+import { nonConvertingPaths } from './orphans';
 
 interface ConvScanRow {
   kind: number;
@@ -70,12 +69,13 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
   // leads have no pipeline: the pipeline filter narrows deals only
   if (q.filters.pipelines?.length) where.push(`(kind <> 2 OR category IN (${q.filters.pipelines.map(Number).join(',')}))`);
   if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
-  const convs = (
-    ws.db
-      .prepare(`SELECT kind, at, day, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`)
-      .raw(true)
-      .all({ a, b }) as [number, number, number, number | null, number, string][]
-  ).map(([kind, at, day, won_day, revenue, touches]): ConvScanRow => ({ kind, at, day, won_day, revenue, touches }));
+  const stmt = ws.db.prepare(`SELECT kind, at, day, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`).raw(true);
+  // streamed: a year of a large workspace is millions of conversions
+  const convs = (function* (): Generator<ConvScanRow> {
+    for (const [kind, at, day, won_day, revenue, touches] of stmt.iterate({ a, b }) as IterableIterator<[number, number, number, number | null, number, string]>) {
+      yield { kind, at, day, won_day, revenue, touches };
+    }
+  })();
   const inP = (d: number | null) => d !== null && d >= a && d <= b;
   const counted = (c: ConvScanRow): Counted =>
     c.kind === 1
@@ -107,28 +107,44 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
     return;
   }
 
-  // Markov: states are the report's dimension tuples
-  const stateOf = (tupleId: number) => {
-    const d = tuples.get(tupleId);
-    return JSON.stringify(q.groupBy.map((g) => d?.[g] ?? null));
-  };
+  // Markov: states are the report's dimension tuples; identical paths are counted once with
+  // their number of conversions (the chain and the credits are the same, the memory is not)
   const dimsOfState = new Map<string, number>();
-  const path = (stored: StoredTouch[]) =>
-    stored.map(([t]) => {
-      const s = stateOf(t);
-      if (!dimsOfState.has(s)) dimsOfState.set(s, t);
-      return s;
-    });
-  const nullPaths = nonConvertingPaths(ws, from, to, tuples, stateOf);
-  for (const metric of ['leads', 'deals', 'won', 'visits'] as const) {
-    const paths: MarkovPath[] = [];
-    for (const c of convs) {
-      const n = counted(c);
-      if (!n[metric]) continue;
-      const stored = JSON.parse(c.touches) as StoredTouch[];
-      if (stored.length === 0) credit(0, 1, c, n, metric);
-      else paths.push({ states: path(stored), conversions: 1, value: metric === 'won' || metric === 'visits' ? c.revenue : 0 });
+  const stateCache = new Map<number, string>();
+  const stateOf = (tupleId: number) => {
+    let s = stateCache.get(tupleId);
+    if (s === undefined) {
+      const d = tuples.get(tupleId);
+      s = JSON.stringify(q.groupBy.map((g) => d?.[g] ?? null));
+      stateCache.set(tupleId, s);
+      if (!dimsOfState.has(s)) dimsOfState.set(s, tupleId);
     }
+    return s;
+  };
+  const METRICS = ['leads', 'deals', 'won', 'visits'] as const;
+  const byMetric = new Map(METRICS.map((m) => [m, new Map<string, { states: string[]; conversions: number; value: number }>()]));
+  for (const c of convs) {
+    const n = counted(c);
+    if (!n.leads && !n.deals && !n.won && !n.visits) continue;
+    const stored = JSON.parse(c.touches) as StoredTouch[];
+    if (stored.length === 0) {
+      credit(0, 1, c, n);
+      continue;
+    }
+    const states = stored.map(([t]) => stateOf(t));
+    const key = states.join('\u0000');
+    for (const metric of METRICS) {
+      if (!n[metric]) continue;
+      const paths = byMetric.get(metric)!;
+      let p = paths.get(key);
+      if (!p) paths.set(key, (p = { states, conversions: 0, value: 0 }));
+      p.conversions += 1;
+      if (metric === 'won' || metric === 'visits') p.value += c.revenue;
+    }
+  }
+  const nullPaths = nonConvertingPaths(ws, from, to, tuples, stateOf);
+  for (const metric of METRICS) {
+    const paths: MarkovPath[] = [...byMetric.get(metric)!.values()];
     if (paths.length === 0) continue;
     let result;
     try {
@@ -153,43 +169,4 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
       }
     }
   }
-}
-
-/**
- * Touch sequences in the period of phones/e-mails that have no CRM record at all (REPORTS.md:
- * "non-converting paths"). One set serves the lead, deal and won chains.
- */
-function nonConvertingPaths(ws: Workspace, from: string, to: string, tuples: TupleMap, stateOf: (tupleId: number) => string): string[][] {
-  const norm = makeNormaliser(ws.settings.normalisation);
-  const { start, end } = periodRange(from, to, ws.settings.timeZone);
-  const rows = ws.db
-    .prepare(
-      `SELECT i.value AS who, c.at, 'c' || c.id AS k, c.source, c.medium, c.campaign, c.content, c.term
-         FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
-        WHERE c.at >= @start AND c.at < @end
-          AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
-       UNION ALL
-       SELECT i.value, r.at, 'r' || r.id, r.source, r.medium, r.campaign, r.content, r.term
-         FROM ct_request r CROSS JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
-        WHERE r.at >= @start AND r.at < @end
-          AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
-       ORDER BY 1, 2`,
-    )
-    .all({ start, end }) as { who: string; at: number; k: string; source: string | null; medium: string | null; campaign: string | null; content: string | null; term: string | null }[];
-  // map raw dims to the tuple ids the rollups use
-  const idByKey = new Map<string, number>();
-  for (const [id, d] of tuples) idByKey.set(JSON.stringify([d.source, d.medium, d.campaign, d.content, d.term]), id);
-  const paths = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(`${r.who}:${r.k}`)) continue;
-    seen.add(`${r.who}:${r.k}`);
-    const d = norm.dims(r);
-    const id = idByKey.get(JSON.stringify([d.source, d.medium, d.campaign, d.content, d.term]));
-    if (id === undefined) continue;
-    let p = paths.get(r.who);
-    if (!p) paths.set(r.who, (p = []));
-    p.push(stateOf(id));
-  }
-  return [...paths.values()];
 }

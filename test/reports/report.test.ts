@@ -183,7 +183,15 @@ describe('reports:query semantics (REPORTS.md)', () => {
     for (const wrong of [[], [['yandex', 'google']]]) {
       expect(Math.abs(expected.get('yandex')!.conversions - markovCredits(converting, wrong).credits.get('yandex')!.conversions)).toBeGreaterThan(0.01);
     }
-    for (const from of ['2026-03-01', '2026-02-25']) {
+    // many touches long before: March is a small part of all touches, so the first March report
+    // reads March's touches only; a report over a long period then lists them for the whole
+    // workspace once, and March is filtered from that list — the same numbers either way
+    for (let i = 0; i < 20; i++) f.call(T - 300 * DAY - i * DAY, '+79160000005', ['vk', 'cpc']);
+    for (const from of ['2026-03-01', 'wide', '2026-02-25', '2026-03-01']) {
+      if (from === 'wide') {
+        f.report({ from: '2025-01-01', to: '2026-03-31', model: 'markov' });
+        continue;
+      }
       const r = f.report({ from, to: '2026-03-31', model: 'markov' });
       expect(row(r, 'google')?.leads).toBeCloseTo(expected.get('google')!.conversions, 9);
       expect(row(r, 'yandex')?.leads).toBeCloseTo(expected.get('yandex')!.conversions, 9);

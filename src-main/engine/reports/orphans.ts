@@ -1,9 +1,9 @@
 // Non-converting paths for the Markov model (REPORTS.md "Models"): the touch sequences of phones
 // and e-mails that have no CRM record at all. Which values those are does not depend on the
-// period, so they are found once per attribution state — one pass over the identity index, in
-// SQLite — and kept as compact arrays ordered by value and time; a period then only filters by
-// time and counts identical paths (a year of the large demo: ~17 s per period before, now the
-// first period pays a few seconds and the next ones milliseconds).
+// period: for long periods they are found once per attribution state — one pass over the identity
+// index, in SQLite — and kept as compact arrays ordered by value and time, so a period only
+// filters by time and counts identical paths (a year of the large demo: 17 s before, 5 s the
+// first time, milliseconds after). A short period reads just its own touches.
 import { makeNormaliser } from '@shared/normalise';
 import { periodRange } from '@shared/time';
 import type { Db } from '../db/open';
@@ -26,17 +26,13 @@ const cache = new WeakMap<Db, Orphans>();
 
 const DIMS = (t: string) => `json_array(${t}.source, ${t}.medium, ${t}.campaign, ${t}.content, ${t}.term)`;
 
-function orphans(ws: Workspace, tuples: TupleMap): Orphans {
-  const db = ws.db;
-  const key = `${attributionGeneration(db)}:${db.pragma('data_version', { simple: true }) as number}`;
-  const hit = cache.get(db);
-  if (hit?.key === key) return hit;
-
+/** Raw dims JSON → the tuple id reports use (−1: none), through the workspace's normalisation. */
+function tupleMapper(ws: Workspace, tuples: TupleMap): (raw: string) => number {
   const norm = makeNormaliser(ws.settings.normalisation);
   const idByDims = new Map<string, number>();
   for (const [id, d] of tuples) idByDims.set(JSON.stringify([d.source, d.medium, d.campaign, d.content, d.term]), id);
   const tupleOfRaw = new Map<string, number>();
-  const tupleOf = (raw: string): number => {
+  return (raw) => {
     let id = tupleOfRaw.get(raw);
     if (id === undefined) {
       const [source, medium, campaign, content, term] = JSON.parse(raw) as (string | null)[];
@@ -46,18 +42,10 @@ function orphans(ws: Workspace, tuples: TupleMap): Orphans {
     }
     return id;
   };
-  const rows = db
-    .prepare(
-      `WITH orphan AS (SELECT value FROM ident GROUP BY value HAVING max(owner IN ('lead', 'contact')) = 0)
-       SELECT o.value, c.at, ${DIMS('c')} FROM orphan o
-         JOIN ident i ON i.value = o.value AND i.owner = 'call' JOIN ct_call c ON c.id = i.owner_id
-       UNION ALL
-       SELECT o.value, r.at, ${DIMS('r')} FROM orphan o
-         JOIN ident i ON i.value = o.value AND i.owner = 'request' JOIN ct_request r ON r.id = i.owner_id
-       ORDER BY 1, 2`,
-    )
-    .raw(true)
-    .all() as [string, number, string][];
+}
+
+/** Rows [value, at, raw dims] ordered by value and time → compact arrays. */
+function build(key: string, rows: [string, number, string][], tupleOf: (raw: string) => number): Orphans {
   const o: Orphans = { key, n: rows.length, who: new Int32Array(rows.length), at: new Float64Array(rows.length), tuple: new Int32Array(rows.length) };
   let who = -1;
   let last: string | null = null;
@@ -70,14 +58,49 @@ function orphans(ws: Workspace, tuples: TupleMap): Orphans {
     o.at[i] = at;
     o.tuple[i] = tupleOf(raw);
   });
-  cache.set(db, o);
   return o;
+}
+
+/** Every call and request of a phone/e-mail without a lead or contact: one pass over the identity index. */
+const WHOLE_SQL = `WITH orphan AS (SELECT value FROM ident GROUP BY value HAVING max(owner IN ('lead', 'contact')) = 0)
+  SELECT o.value, c.at, ${DIMS('c')} FROM orphan o
+    JOIN ident i ON i.value = o.value AND i.owner = 'call' JOIN ct_call c ON c.id = i.owner_id
+  UNION ALL
+  SELECT o.value, r.at, ${DIMS('r')} FROM orphan o
+    JOIN ident i ON i.value = o.value AND i.owner = 'request' JOIN ct_request r ON r.id = i.owner_id
+  ORDER BY 1, 2`;
+
+/** The same for the calls and requests of one period: a few index probes per touch. */
+const PERIOD_SQL = `SELECT i.value, c.at, ${DIMS('c')} FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
+   WHERE c.at >= @start AND c.at < @end AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
+  UNION ALL
+  SELECT i.value, r.at, ${DIMS('r')} FROM ct_request r CROSS JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
+   WHERE r.at >= @start AND r.at < @end AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
+  ORDER BY 1, 2`;
+
+/**
+ * The orphan touches to read for a period: the whole-workspace list (found once, then kept) when
+ * it is there or the period holds a good part of all touches; else just the period's, which is
+ * cheaper for a month of a large workspace than the one pass over every identity.
+ */
+function orphansFor(ws: Workspace, tuples: TupleMap, start: number, end: number): Orphans {
+  const db = ws.db;
+  const key = `${attributionGeneration(db)}:${db.pragma('data_version', { simple: true }) as number}`;
+  const hit = cache.get(db);
+  if (hit?.key === key) return hit;
+  const count = (where: string) =>
+    (db.prepare(`SELECT (SELECT count(*) FROM ct_call ${where}) + (SELECT count(*) FROM ct_request ${where}) AS n`).get({ start, end }) as { n: number }).n;
+  const inPeriod = count('WHERE at >= @start AND at < @end');
+  if (inPeriod * 4 < count('')) return build(key, db.prepare(PERIOD_SQL).raw(true).all({ start, end }) as [string, number, string][], tupleMapper(ws, tuples));
+  const whole = build(key, db.prepare(WHOLE_SQL).raw(true).all() as [string, number, string][], tupleMapper(ws, tuples));
+  cache.set(db, whole);
+  return whole;
 }
 
 /** The period's non-converting paths, identical ones counted once with their number. */
 export function nonConvertingPaths(ws: Workspace, from: string, to: string, tuples: TupleMap, stateOf: (tupleId: number) => string): NullPath[] {
-  const o = orphans(ws, tuples);
   const { start, end } = periodRange(from, to, ws.settings.timeZone);
+  const o = orphansFor(ws, tuples, start, end);
   const paths = new Map<string, { states: string[]; count: number }>();
   for (let i = 0; i < o.n; ) {
     const who = o.who[i]!;

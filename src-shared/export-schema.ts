@@ -42,7 +42,7 @@ export type DealsExportQuery = z.infer<typeof DealsExportQuerySchema>;
 export const ExportWhatSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('report'), query: ReportQuerySchema, sheets: ReportSheetsSchema, title: z.string().trim().max(100).optional() }),
   z.object({ kind: z.literal('dashboard'), query: ReportQuerySchema }),
-  z.object({ kind: z.literal('models'), query: ReportQuerySchema }),
+  z.object({ kind: z.literal('models'), query: ReportQuerySchema, models: z.array(z.enum(MODELS)).min(1).optional() }),
   z.object({ kind: z.literal('deals'), query: DealsExportQuerySchema }),
   z.object({ kind: z.literal('health') }),
   /** a saved view resolved for today's data range (as scheduled exports and `skvoz export --view` do) */

@@ -33,6 +33,12 @@ export const ViewSpecSchema = z.object({
   columns: z.array(z.enum(METRICS)).default([]),
   /** the report screen's mode */
   mode: z.enum(['report', 'models']).default('report'),
+  /** the models side by side in the `models` mode, in MODELS order */
+  models: z
+    .array(z.enum(MODELS))
+    .min(1, 'Выберите хотя бы одну модель')
+    .default([...MODELS])
+    .transform((ms) => MODELS.filter((m) => ms.includes(m))),
 });
 export type ViewSpec = z.infer<typeof ViewSpecSchema>;
 export type ViewSpecInput = z.input<typeof ViewSpecSchema>;

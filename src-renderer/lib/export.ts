@@ -7,7 +7,7 @@ export type ExportTarget = 'dashboard' | 'report' | 'health';
 export interface ExportSetup {
   /** app.reportSetup: period, model, basis, filters, comparison */
   base: Omit<ReportQueryInput, 'groupBy'>;
-  spec: Pick<ViewSpec, 'groupBy' | 'mode'>;
+  spec: Pick<ViewSpec, 'groupBy' | 'mode'> & Partial<Pick<ViewSpec, 'models'>>;
   /** the opened saved view's name, if any */
   viewName: string | null;
   pivot: boolean;
@@ -17,7 +17,7 @@ export function exportWhat(target: ExportTarget, s: ExportSetup): ExportWhatInpu
   if (target === 'health') return { kind: 'health' };
   if (target === 'dashboard') return { kind: 'dashboard', query: { ...s.base, groupBy: ['source'] } };
   const query = { ...s.base, groupBy: [...s.spec.groupBy] };
-  if (s.spec.mode === 'models') return { kind: 'models', query };
+  if (s.spec.mode === 'models') return { kind: 'models', query, models: s.spec.models };
   return { kind: 'report', query, sheets: { levels: s.spec.groupBy.length > 1, series: true, models: false, pivot: s.pivot }, title: s.viewName ?? undefined };
 }
 

@@ -345,6 +345,20 @@ describe('reports on the small demo', () => {
       expect(totals.values[`${model}.leads`]).toBe(totals.values['last_non_direct.leads']);
     }
     await screenshot(page, 'reports-models-light');
+
+    // leave two models out: their column groups go; the choice outlives a restart of the app
+    await page.getByTestId('compare-model-first').uncheck();
+    await page.getByTestId('compare-model-markov').uncheck();
+    const fewer = MODELS.filter((m) => m !== 'first' && m !== 'markov');
+    const shownGroups = () => grid.locator('[data-model]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
+    await expect.poll(shownGroups).toEqual(fewer);
+    await h.open(page, 'reports', { keepSetup: true });
+    await page.locator('[data-testid="models-tree"][aria-busy="false"]').waitFor();
+    expect(await shownGroups()).toEqual(fewer);
+    expect(await page.getByTestId('compare-model-first').isChecked()).toBe(false);
+    await page.getByTestId('compare-model-first').check();
+    await expect.poll(shownGroups).toEqual(MODELS.filter((m) => m !== 'markov'));
+
     await page.getByTestId('mode-report').click();
     await tree().waitFor();
   });

@@ -105,6 +105,25 @@ describe('XLSX export', () => {
     expect(pt.rows.reduce((s, r) => s + (r[leadsCol] as number), 0)).toBeCloseTo(want.totals.leads, 6);
   });
 
+  it('exports only the models chosen for comparison, from the screen and from a saved view', async () => {
+    const chosen = ['first', 'markov'] as const;
+    const want = await ok<ModelsResult>(engine.dispatch('reports:models', { ...Q, models: [...chosen] }));
+    const check = async (file: string) => {
+      const mt = table((await readXlsx(file)).getWorksheet('Модели')!);
+      expect(mt.header.filter((h) => h.startsWith('Лиды · '))).toEqual(['Лиды · Первое касание', 'Лиды · Цепи Маркова']);
+      want.rows.forEach((row, i) => chosen.forEach((m, k) => expectNumber(mt.rows[i]![2 + k * 4]!, row.byModel[m]!.leads)));
+    };
+    const direct = join(out, 'models.xlsx');
+    expect((await exportFile(engine, { what: { kind: 'models', query: Q, models: [...chosen] }, format: 'xlsx', path: direct })).ok).toBe(true);
+    await check(direct);
+    // a saved view keeps its models (listed in any order, stored in the usual one)
+    const view = await ok<{ id: string }>(engine.dispatch('views:save', { name: 'Две модели', spec: { period: { kind: 'custom', from: Q.from, to: Q.to }, groupBy: Q.groupBy, mode: 'models', models: ['markov', 'first'] } }));
+    const viaView = join(out, 'view-models.xlsx');
+    expect((await exportFile(engine, { what: { kind: 'view', viewId: view.id }, format: 'xlsx', path: viaView })).ok).toBe(true);
+    await check(viaView);
+    expect((await engine.dispatch('views:save', { name: 'Без моделей', spec: { mode: 'models', models: [] } })).ok).toBe(false);
+  });
+
   it('formats numbers as a Russian marketer reads them: ₽, %, dates; frozen header, autofilter, widths', async () => {
     const path = join(out, 'formats.xlsx');
     await exportFile(engine, { what: { kind: 'report', query: Q, sheets: {} }, format: 'xlsx', path });

@@ -198,7 +198,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
         currency: s.currency,
         timeZone: s.timeZone,
         params: queryParams(ctx, what.query),
-        tables: [modelsTable(ctx.ws, what.query)],
+        tables: [modelsTable(ctx.ws, what.query, what.models)],
         report,
         series: null,
         kind: 'models',
@@ -251,7 +251,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
       if (!view) throw notFound('Сохранённый отчёт не найден — возможно, его удалили.');
       const q = resolveView(ctx, view.spec);
       if (view.spec.mode === 'models') {
-        const doc = buildDoc(ctx, { kind: 'models', query: q });
+        const doc = buildDoc(ctx, { kind: 'models', query: q, models: view.spec.models });
         return { ...doc, name: view.name, params: [['Отчёт', view.name], ...doc.params] };
       }
       const doc = reportDoc(ctx, q, what.sheets, view.name, view.spec.columns);

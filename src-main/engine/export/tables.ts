@@ -79,8 +79,8 @@ export function seriesTable(s: SeriesResult, metrics: Metric[]): Table {
 
 const MODEL_METRICS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue'];
 
-export function modelsTable(ws: Workspace, q: ReportQuery): Table {
-  const r = runModels(ws, { ...q, models: [...MODELS] });
+export function modelsTable(ws: Workspace, q: ReportQuery, models: readonly Model[] = MODELS): Table {
+  const r = runModels(ws, { ...q, models: [...models] });
   const columns: Column[] = [...dimCols(q.groupBy)];
   for (const m of r.models) for (const k of MODEL_METRICS) columns.push({ header: `${METRIC_LABEL[k]} · ${MODEL_LABEL[m]}`, kind: METRIC_KIND[k] });
   const cells = (byModel: Partial<Record<Model, Metrics>>) => r.models.flatMap((m) => MODEL_METRICS.map((k) => byModel[m]?.[k] ?? 0));

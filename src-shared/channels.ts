@@ -53,7 +53,7 @@ export const CALL_CHANNELS = [
   'schedules:delete',
 ] as const;
 
-export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished'] as const;
+export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished', 'attribution:progress'] as const;
 
 /** Channels the Electron shell answers itself (secrets live in the main process only). */
 export const SHELL_CHANNELS = [

@@ -410,6 +410,8 @@ export interface EventPayloads {
   'visits:changed': VisitCounts;
   'export:progress': ExportProgress;
   'export:finished': ExportFinished;
+  /** a full attribution recompute (rules changed): conversions done of total; `finished` once at the end */
+  'attribution:progress': { done: number; total: number; finished: boolean };
 }
 
 // A missing output or event type is a compile error.

@@ -36,6 +36,7 @@ import { dimensionValues, healthRecords, healthSummary } from './health';
 import { ExportManager } from './export/manager';
 import { ScheduledExportsJob, deleteSchedule, listSchedules, saveSchedule } from './export/schedules';
 import type { PdfRenderer } from './export/write';
+import { onAttributionProgress } from './attribution/materialise';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -88,7 +89,7 @@ export class Engine {
       opts.now,
       opts.overrides,
     );
-    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = Workspace.open(opts.workspaceDir);
+    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir));
     this.syncJob = new SyncJob(this.sync);
     this.background.add(this.syncJob);
     this.background.add(new VisitsJob(() => this.visits(), () => this.now()));
@@ -108,6 +109,12 @@ export class Engine {
     const last = reg.lastOpened() ?? reg.metas()[0]?.id ?? null;
     if (last) return this.openById(last);
     return this.createWorkspace({ name: DEMO_NAME, demo: demoSize });
+  }
+
+  /** The workspace's full attribution recomputes report progress as `attribution:progress`. */
+  private watched(ws: Workspace): Workspace {
+    onAttributionProgress(ws.db, (p) => this.emit('attribution:progress', p));
+    return ws;
   }
 
   get workspace(): Workspace {
@@ -182,7 +189,7 @@ export class Engine {
       this.ws.close();
     }
     const reopened = this.ws === ws;
-    this.ws = ws;
+    this.ws = this.watched(ws);
     if (!reopened) this.background.open(ws);
     this.registry?.setLastOpened(ws.meta.id);
     const summary = ws.summary();

@@ -52,6 +52,8 @@ class AppState {
   /** offline visits per outbox state (the navigation badge), live from `visits:changed` */
   visitCounts = $state.raw<VisitCounts | null>(null);
   progress = $state.raw<SyncProgress | null>(null);
+  /** a full attribution recompute in the engine (rules changed), live from `attribution:progress` */
+  recompute = $state.raw<{ done: number; total: number } | null>(null);
   syncError = $state.raw<AppError | null>(null);
   syncDone = $state(false);
 
@@ -271,6 +273,7 @@ class AppState {
       api.on('sync:finished', (f) => void this.onFinished(f)),
       api.on('workspaces:changed', (ws) => void this.applyWorkspace(ws)),
       api.on('visits:changed', (c) => (this.visitCounts = c)),
+      api.on('attribution:progress', (p) => (this.recompute = p.finished ? null : { done: p.done, total: p.total })),
     ];
     return () => offs.forEach((off) => off());
   }

@@ -95,6 +95,18 @@ describe('app shell (empty workspace)', () => {
     await page.getByTestId('sync-error').getByRole('button', { name: 'Скрыть' }).click();
   });
 
+  it('says in the header while the engine recomputes attribution, and stops saying it when done', async () => {
+    await open('dashboard');
+    const line = page.getByTestId('recompute');
+    await emitToPage(page, 'attribution:progress', { done: 0, total: 0, finished: false });
+    await line.getByText('Пересчёт атрибуции…').waitFor();
+    await emitToPage(page, 'attribution:progress', { done: 450_000, total: 1_000_000, finished: false });
+    await line.getByText(/Пересчёт атрибуции: 45\s?%/).waitFor();
+    expect(await line.getAttribute('role')).toBe('status');
+    await emitToPage(page, 'attribution:progress', { done: 1_000_000, total: 1_000_000, finished: true });
+    await line.waitFor({ state: 'detached' });
+  });
+
   it('shows an error state with the message and code, and «Повторить» recovers', async () => {
     let fail = true;
     h.intercept = (channel) => (channel === 'reports:query' && fail ? failure('network', 'Тестовый сбой: движок не ответил.') : undefined);

@@ -39,6 +39,34 @@ export function attributionGeneration(db: Db): number {
   return generations.get(db) ?? 0;
 }
 
+export interface AttributionProgress {
+  done: number;
+  total: number;
+  finished: boolean;
+}
+
+const progressHooks = new WeakMap<Db, (p: AttributionProgress) => void>();
+
+/**
+ * Where full recomputes on `db` report progress (the engine forwards it as `attribution:progress`):
+ * a full recompute of a large workspace takes tens of seconds, whichever call brings it about.
+ */
+export function onAttributionProgress(db: Db, hook: ((p: AttributionProgress) => void) | null): void {
+  if (hook) progressHooks.set(db, hook);
+  else progressHooks.delete(db);
+}
+
+/** At most a few progress reports a second (each one is an event to the window). */
+function throttled(hook: (p: AttributionProgress) => void, everyMs = 200): (done: number, total: number) => void {
+  let last = -Infinity;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < everyMs) return;
+    last = now;
+    hook({ done, total, finished: false });
+  };
+}
+
 function bumpGeneration(db: Db): void {
   generations.set(db, attributionGeneration(db) + 1);
 }
@@ -391,7 +419,19 @@ export class Materialiser {
 export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
   const m = new Materialiser(db, settings);
-  if (stored?.value !== rulesHash(settings)) return m.full(onProgress);
+  if (stored?.value !== rulesHash(settings)) {
+    const hook = progressHooks.get(db);
+    if (!hook || onProgress) return m.full(onProgress);
+    hook({ done: 0, total: 0, finished: false });
+    let done = 0;
+    try {
+      const r = m.full(throttled(hook));
+      done = r.conversions;
+      return r;
+    } finally {
+      hook({ done, total: done, finished: true });
+    }
+  }
   const dirty = db.prepare('SELECT EXISTS (SELECT 1 FROM dirty_conv) OR EXISTS (SELECT 1 FROM dirty_value) OR EXISTS (SELECT 1 FROM dirty_slot) AS d').get() as {
     d: number;
   };

@@ -13,6 +13,7 @@ import { BulkInputs } from './bulk';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from './models';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
+import { attributionProgressHook, throttled } from './progress';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 20_000;
@@ -37,34 +38,6 @@ const generations = new WeakMap<Db, number>();
  */
 export function attributionGeneration(db: Db): number {
   return generations.get(db) ?? 0;
-}
-
-export interface AttributionProgress {
-  done: number;
-  total: number;
-  finished: boolean;
-}
-
-const progressHooks = new WeakMap<Db, (p: AttributionProgress) => void>();
-
-/**
- * Where full recomputes on `db` report progress (the engine forwards it as `attribution:progress`):
- * a full recompute of a large workspace takes tens of seconds, whichever call brings it about.
- */
-export function onAttributionProgress(db: Db, hook: ((p: AttributionProgress) => void) | null): void {
-  if (hook) progressHooks.set(db, hook);
-  else progressHooks.delete(db);
-}
-
-/** At most a few progress reports a second (each one is an event to the window). */
-function throttled(hook: (p: AttributionProgress) => void, everyMs = 200): (done: number, total: number) => void {
-  let last = -Infinity;
-  return (done, total) => {
-    const now = performance.now();
-    if (now - last < everyMs) return;
-    last = now;
-    hook({ done, total, finished: false });
-  };
 }
 
 function bumpGeneration(db: Db): void {
@@ -420,7 +393,7 @@ export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
   const m = new Materialiser(db, settings);
   if (stored?.value !== rulesHash(settings)) {
-    const hook = progressHooks.get(db);
+    const hook = attributionProgressHook(db);
     if (!hook || onProgress) return m.full(onProgress);
     hook({ done: 0, total: 0, finished: false });
     let done = 0;

@@ -179,36 +179,6 @@ describe('engine host with the real worker', () => {
     expect(r.ok).toBe(false);
     expect(host.state.state).toBe('closed');
   });
-});
-
-describe('engine host failure modes (protocol-level workers)', () => {
-  const evalWorker = (code: string) => (_p: string | URL, options: WorkerOptions) => new Worker(code, { ...options, eval: true });
-
-  it('gives up after N crashes in a minute and reports a fatal state', async () => {
-    let spawned = 0;
-    const { host } = makeHost('/nonexistent', {
-      maxCrashes: 3,
-      createWorker: (p, o) => {
-        spawned += 1;
-        return evalWorker('throw new Error("boom")')(p, o);
-      },
-    });
-    const started = await host.start();
-    expect(started.state).toBe('failed');
-    expect(started.reason).toBe('crash_loop');
-    expect(spawned).toBe(3);
-    const r = await host.call('app:info', undefined);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/больше не перезапускается/);
-  });
-
-  it('a call waiting for a worker that never gets ready times out with internal', async () => {
-    const { host } = makeHost('/nonexistent', { queueTimeoutMs: 150, createWorker: evalWorker('setInterval(() => {}, 1000)') });
-    void host.start();
-    const r = await host.call('app:info', undefined);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe('internal');
-  });
 
   it('prints the PDFs the engine asks for (scheduled exports); a failed print fails the export at once', async () => {
     const browser = await launchChromium();
@@ -247,6 +217,36 @@ describe('engine host failure modes (protocol-level workers)', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('engine host failure modes (protocol-level workers)', () => {
+  const evalWorker = (code: string) => (_p: string | URL, options: WorkerOptions) => new Worker(code, { ...options, eval: true });
+
+  it('gives up after N crashes in a minute and reports a fatal state', async () => {
+    let spawned = 0;
+    const { host } = makeHost('/nonexistent', {
+      maxCrashes: 3,
+      createWorker: (p, o) => {
+        spawned += 1;
+        return evalWorker('throw new Error("boom")')(p, o);
+      },
+    });
+    const started = await host.start();
+    expect(started.state).toBe('failed');
+    expect(started.reason).toBe('crash_loop');
+    expect(spawned).toBe(3);
+    const r = await host.call('app:info', undefined);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/больше не перезапускается/);
+  });
+
+  it('a call waiting for a worker that never gets ready times out with internal', async () => {
+    const { host } = makeHost('/nonexistent', { queueTimeoutMs: 150, createWorker: evalWorker('setInterval(() => {}, 1000)') });
+    void host.start();
+    const r = await host.call('app:info', undefined);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('internal');
   });
 
   it('answers secret requests from the secret store, for the asking workspace', async () => {

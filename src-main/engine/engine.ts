@@ -36,7 +36,7 @@ import { dimensionValues, healthRecords, healthSummary } from './health';
 import { ExportManager } from './export/manager';
 import { ScheduledExportsJob, deleteSchedule, listSchedules, saveSchedule } from './export/schedules';
 import type { PdfRenderer } from './export/write';
-import { onAttributionProgress } from './attribution/progress';
+import { onAttributionProgress } from './attribution/state';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 

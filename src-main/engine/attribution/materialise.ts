@@ -13,7 +13,7 @@ import { BulkInputs } from './bulk';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from './models';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
-import { attributionProgressHook, throttled } from './progress';
+import { attributionProgressHook, bumpGeneration, throttled } from './state';
 
 const DAY_MS = 86_400_000;
 const CHUNK = 20_000;
@@ -29,20 +29,6 @@ const REVENUE = 3;
 const VISITS = 4;
 const VISIT_REVENUE = 5;
 const WIDTH = 6;
-
-const generations = new WeakMap<Db, number>();
-
-/**
- * Changes whenever this process recomputes attribution on `db` (full or incremental), so that
- * results derived from the conversion table can be cached until then (Markov, filtered reports).
- */
-export function attributionGeneration(db: Db): number {
-  return generations.get(db) ?? 0;
-}
-
-function bumpGeneration(db: Db): void {
-  generations.set(db, attributionGeneration(db) + 1);
-}
 
 export function rulesHash(s: Settings): string {
   const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };

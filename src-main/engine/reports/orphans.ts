@@ -8,7 +8,7 @@ import { makeNormaliser } from '@shared/normalise';
 import { periodRange } from '@shared/time';
 import type { Db } from '../db/open';
 import type { Workspace } from '../workspace';
-import { attributionGeneration } from '../attribution/materialise';
+import { attributionGeneration } from '../attribution/state';
 import type { NullPath } from '../attribution/markov';
 import type { TupleMap } from './query';
 

@@ -15,6 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/shell/index.ts'),
           'engine-worker': resolve(root, 'src-main/engine/worker.ts'),
+          // the full attribution recompute's reader thread (found next to engine-worker.js)
+          'attribution-reader': resolve(root, 'src-main/engine/attribution/reader-worker.ts'),
         },
       },
     },

@@ -1,11 +1,11 @@
 // The full recompute reads conversions through BulkInputs (sequential scans); incremental and
 // explain read them through InputLoader (per-range lookups). Both must give the same conversions.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BulkInputs } from '../../src-main/engine/attribution/bulk';
-import { currencyConverter } from '../../src-main/engine/attribution/currency';
-import { InputLoader, type ConvKind } from '../../src-main/engine/attribution/inputs';
+import { InputLoader, inputContext, type ConvKind } from '../../src-main/engine/attribution/inputs';
 import { Materialiser } from '../../src-main/engine/attribution/materialise';
-import { makeNormaliser } from '../../src-shared/normalise';
 import { DAY, Fixture, msk } from '../reports/fixture';
 
 function world(): Fixture {
@@ -53,15 +53,10 @@ function world(): Fixture {
 describe('BulkInputs', () => {
   it('returns the same conversions as InputLoader, chunk by chunk', () => {
     const f = world();
-    const s = f.ws.settings;
-    const ctx = {
-      norm: makeNormaliser(s.normalisation),
-      lookbackMs: s.lookbackDays * DAY,
-      toReportCurrency: currencyConverter(f.ws.db, s.currency),
-      visitDims: s.visits.customSource,
-    };
+    const ctx = inputContext(f.ws.db, f.ws.settings);
+    // one loader: both number the dims they hand out (TouchDims.dimsKey) in the order first seen
     const loader = new InputLoader(f.ws.db, ctx);
-    const bulk = new BulkInputs(f.ws.db, ctx, new InputLoader(f.ws.db, ctx));
+    const bulk = new BulkInputs(f.ws.db, ctx, loader);
     let seen = 0;
     for (const kind of ['lead', 'deal', 'visit'] as ConvKind[]) {
       for (const [lo, hi] of [
@@ -91,5 +86,37 @@ describe('BulkInputs', () => {
     after.forEach((r, i) => {
       for (const [k, v] of Object.entries(rollup[i] as Record<string, number>)) expect(r[k]).toBeCloseTo(v, 9);
     });
+  });
+
+  it('a full recompute reads the same through the reader thread as in this thread', () => {
+    const f = world();
+    const tables = ['conv', 'rollup', 'rollup_cohort', 'rollup_tracking', 'dim_tuple'];
+    const dump = () => Object.fromEntries(tables.map((t) => [t, f.ws.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
+    const here = new Materialiser(f.ws.db, f.ws.settings).full(undefined, 'here');
+    const inThread = dump();
+    expect(inThread.conv!.length).toBe(29 + 31 + 2);
+    expect(inThread.rollup_tracking!.length).toBeGreaterThan(0);
+    const progress: number[] = [];
+    const threaded = new Materialiser(f.ws.db, f.ws.settings).full((done) => progress.push(done), 'thread');
+    expect(threaded.conversions).toBe(here.conversions);
+    expect(progress.at(-1)).toBe(here.conversions);
+    expect(dump()).toEqual(inThread);
+  });
+
+  it('a reader thread that fails leaves the previous attribution as it was', () => {
+    const f = world();
+    new Materialiser(f.ws.db, f.ws.settings).full(undefined, 'here');
+    const before = f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all();
+    // the reader's connection cannot open a database that is not there
+    const db = f.ws.db;
+    const elsewhere = new Proxy(db, {
+      get: (t, k) => {
+        if (k === 'name') return join(tmpdir(), 'skvoz-no-such-dir', 'skvoz.db');
+        const v: unknown = Reflect.get(t, k, t);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    expect(() => new Materialiser(elsewhere, f.ws.settings).full(undefined, 'thread')).toThrow(/Чтение данных для атрибуции прервалось/);
+    expect(f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all()).toEqual(before);
   });
 });

@@ -2,19 +2,17 @@
 // InputLoader matches each chunk of leads/deals to calls/requests through ident lookups: one
 // B-tree probe per phone/e-mail and touch kind, then one per matched touch. On a million-deal
 // workspace that is tens of millions of random probes. Here every input table is read once, in
-// order: calls, requests and visits into compact arrays, the identity table by value (phones
-// and e-mails sorted, so each value's records come together) into per-lead and per-contact
-// touch lists; then leads and deals by id ranges, assembled by the same InputLoader.assemble,
-// so a conversion comes out exactly as InputLoader.load would return it.
+// order: calls, requests and visits into compact arrays, the identity table into per-lead and
+// per-contact touch lists (identity-links.ts, possibly built by another thread meanwhile); then
+// leads and deals by id ranges, assembled by the same InputLoader.assemble, so a conversion
+// comes out exactly as InputLoader.load would return it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { InputLoader, type ConvInput, type ConvKind, type InputContext, type TouchDims } from './inputs';
 import type { Touch } from './touches';
+import { IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
 import type { TrackingCounts } from './tracking';
 
-const T_CALL = 0;
-const T_REQUEST = 1;
-const T_VISIT = 2;
 const TOUCH_KIND = ['call', 'request', 'visit'] as const;
 
 /**
@@ -25,33 +23,6 @@ const DIMS_JSON = 'json_array(source, medium, campaign, content, term)';
 const UTM_JSON = "CASE WHEN utm_source IS NULL OR utm_source = '' THEN NULL ELSE json_array(utm_source, utm_medium, utm_campaign, utm_content, utm_term) END";
 
 const DEFAULT_VISIT_DIMS = { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' };
-
-/** id → small int, dense over the id range a table reports, with a map for anything outside it. */
-class IntMap {
-  private readonly lo: number;
-  private readonly dense: Int32Array;
-  private readonly extra = new Map<number, number>();
-
-  constructor(lo: number | null, hi: number | null, count: number) {
-    const span = lo === null || hi === null ? 0 : hi - lo + 1;
-    // dense only when the ids are not too sparse (Bitrix24 and SQLite ids are nearly consecutive)
-    const ok = span > 0 && span <= 4 * count + 65_536;
-    this.lo = ok ? lo! : 0;
-    this.dense = new Int32Array(ok ? span : 0).fill(-1);
-  }
-
-  get(id: number): number {
-    const i = id - this.lo;
-    if (i >= 0 && i < this.dense.length) return this.dense[i]!;
-    return this.extra.get(id) ?? -1;
-  }
-
-  set(id: number, v: number): void {
-    const i = id - this.lo;
-    if (i >= 0 && i < this.dense.length) this.dense[i] = v;
-    else this.extra.set(id, v);
-  }
-}
 
 /** Touches of one kind: time and interned dims per slot. */
 class TouchStore {
@@ -65,7 +36,7 @@ class TouchStore {
   n = 0;
 
   constructor(lo: number | null, hi: number | null, count: number) {
-    this.slotOf = new IntMap(lo, hi, count);
+    this.slotOf = IntMap.over(lo, hi, count);
     this.ids = new Float64Array(count);
     this.at = new Float64Array(count);
     this.dims = new Int32Array(count);
@@ -99,52 +70,16 @@ class TouchStore {
   }
 }
 
-/** Per holder (lead or contact) a singly linked list of packed touch references (slot × 4 + kind). */
-class Links {
-  readonly heads: IntMap;
-  private next = new Int32Array(1 << 16);
-  private ref = new Int32Array(1 << 16);
-  private n = 0;
-
-  constructor(lo: number | null, hi: number | null, count: number) {
-    this.heads = new IntMap(lo, hi, count);
-  }
-
-  add(holder: number, ref: number): void {
-    if (this.n === this.next.length) {
-      const next = new Int32Array(this.n * 2);
-      next.set(this.next);
-      this.next = next;
-      const r = new Int32Array(this.n * 2);
-      r.set(this.ref);
-      this.ref = r;
-    }
-    this.ref[this.n] = ref;
-    this.next[this.n] = this.heads.get(holder);
-    this.heads.set(holder, this.n);
-    this.n++;
-  }
-
-  /** Calls f with each reference of the holder (most recently added first). */
-  each(holder: number, f: (ref: number) => void): void {
-    for (let i = this.heads.get(holder); i >= 0; i = this.next[i]!) f(this.ref[i]!);
-  }
-}
-
 type Range = { lo: number | null; hi: number | null; n: number };
 
 /** One holder's identities: has any phone/e-mail (bit 1), has a matched touch (via Links). */
 export class BulkInputs {
-  private readonly dimsList: TouchDims[] = [];
-  private readonly dimsIndex = new Map<TouchDims, number>();
+  /** the loader's dims by dimsKey (touch stores and lead UTMs hold keys) */
+  private readonly dimsList: readonly TouchDims[];
   private readonly byJson = new Map<string, number>();
   private readonly utmByJson = new Map<string, number>();
   private readonly touches: TouchStore[];
-  private readonly leadLinks: Links;
-  private readonly contactLinks: Links;
-  /** 1 when the lead / contact has any phone or e-mail */
-  private readonly leadIdent: IntMap;
-  private readonly contactIdent: IntMap;
+  private readonly links: IdentityLinks;
   /** non-deleted leads seen by load('lead'): creation time and interned UTM dims (−1: none) */
   private readonly leadInfo: IntMap;
   private leadCreated = new Float64Array(1024);
@@ -160,7 +95,9 @@ export class BulkInputs {
     private readonly db: Db,
     private readonly ctx: InputContext,
     private readonly loader: InputLoader,
+    links?: () => IdentityLinks,
   ) {
+    this.dimsList = loader.dimsList;
     const range = (table: string, where = ''): Range => {
       const r = db.prepare(`SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM ${table}${where}`).get() as Range;
       return r;
@@ -180,19 +117,14 @@ export class BulkInputs {
       }
     }
     const vd = ctx.visitDims ?? DEFAULT_VISIT_DIMS;
-    const visitDims = this.intern(loader.normDims(vd.source, vd.medium, vd.campaign, null, null));
+    const visitDims = loader.normDims(vd.source, vd.medium, vd.campaign, null, null).dimsKey;
     for (const [id, at] of db.prepare('SELECT id, at FROM visit WHERE cancelled = 0').raw(true).all() as [number, number][]) {
       this.touches[T_VISIT]!.add(id, at, visitDims);
     }
 
     const leads = range('b24_lead');
-    const contacts = range('b24_contact');
-    this.leadLinks = new Links(leads.lo, leads.hi, leads.n);
-    this.contactLinks = new Links(contacts.lo, contacts.hi, contacts.n);
-    this.leadIdent = new IntMap(leads.lo, leads.hi, leads.n);
-    this.contactIdent = new IntMap(contacts.lo, contacts.hi, contacts.n);
-    this.leadInfo = new IntMap(leads.lo, leads.hi, leads.n);
-    this.scanIdentities();
+    this.leadInfo = IntMap.over(leads.lo, leads.hi, leads.n);
+    this.links = links ? links() : IdentityLinks.scan(db);
   }
 
   /** Interned normalised dims of raw dims as DIMS_JSON (cached by the JSON text). */
@@ -200,7 +132,7 @@ export class BulkInputs {
     let i = this.byJson.get(json);
     if (i === undefined) {
       const [s, m, c, co, te] = JSON.parse(json) as (string | null)[];
-      i = this.intern(this.loader.normDims(s ?? null, m ?? null, c ?? null, co ?? null, te ?? null));
+      i = this.loader.normDims(s ?? null, m ?? null, c ?? null, co ?? null, te ?? null).dimsKey;
       this.byJson.set(json, i);
     }
     return i;
@@ -213,66 +145,10 @@ export class BulkInputs {
     if (i === undefined) {
       const [s, m, c, co, te] = JSON.parse(json) as (string | null)[];
       const d = this.loader.utmDims(s ?? null, m ?? null, c ?? null, co ?? null, te ?? null);
-      i = d === null ? -1 : this.intern(d);
+      i = d === null ? -1 : d.dimsKey;
       this.utmByJson.set(json, i);
     }
     return i;
-  }
-
-  private intern(d: TouchDims): number {
-    let i = this.dimsIndex.get(d);
-    if (i === undefined) {
-      i = this.dimsList.length;
-      this.dimsList.push(d);
-      this.dimsIndex.set(d, i);
-    }
-    return i;
-  }
-
-  /**
-   * One pass over the identities in value order: every value's calls, requests and visits are
-   * linked to the leads and contacts that carry the same value (MATCH in inputs.ts).
-   */
-  private scanIdentities(): void {
-    const refs: number[] = [];
-    const leads: number[] = [];
-    const contacts: number[] = [];
-    let current: string | null = null;
-    const flush = () => {
-      if (refs.length > 0) {
-        for (const h of leads) for (const r of refs) this.leadLinks.add(h, r);
-        for (const h of contacts) for (const r of refs) this.contactLinks.add(h, r);
-      }
-      refs.length = 0;
-      leads.length = 0;
-      contacts.length = 0;
-    };
-    const st = this.db.prepare('SELECT value, owner, owner_id FROM ident ORDER BY value').raw(true);
-    for (const [value, owner, id] of st.iterate() as IterableIterator<[string, string, number]>) {
-      if (value !== current) {
-        flush();
-        current = value;
-      }
-      switch (owner) {
-        case 'call':
-        case 'request':
-        case 'visit': {
-          const k = owner === 'call' ? T_CALL : owner === 'request' ? T_REQUEST : T_VISIT;
-          const slot = this.touches[k]!.slotOf.get(id);
-          if (slot >= 0) refs.push(slot * 4 + k);
-          break;
-        }
-        case 'lead':
-          this.leadIdent.set(id, 1);
-          leads.push(id);
-          break;
-        case 'contact':
-          this.contactIdent.set(id, 1);
-          contacts.push(id);
-          break;
-      }
-    }
-    flush();
   }
 
   /**
@@ -292,11 +168,12 @@ export class BulkInputs {
     return s;
   }
 
-  private touch(ref: number): Touch {
-    const k = ref & 3;
-    const slot = ref >>> 2;
+  /** Adds the touch of a reference (id × 4 + kind) to `out`; nothing for a call/request/visit that is gone or cancelled. */
+  private touch(ref: number, out: Touch[]): void {
+    const k = ref % 4;
     const store = this.touches[k]!;
-    return { id: store.ids[slot]!, at: store.at[slot]!, kind: TOUCH_KIND[k]!, ...this.dimsList[store.dims[slot]!]! };
+    const slot = store.slotOf.get((ref - k) / 4);
+    if (slot >= 0) out.push({ id: store.ids[slot]!, at: store.at[slot]!, kind: TOUCH_KIND[k]!, ...this.dimsList[store.dims[slot]!]! });
   }
 
   /** Conversions of one kind with ids in [lo, hi], as InputLoader.load returns them. Leads before deals. */
@@ -315,7 +192,7 @@ export class BulkInputs {
       const own = ownIdx < 0 ? null : this.dimsList[ownIdx]!;
       this.rememberLead(id, createdAt, ownIdx);
       const matched: Touch[] = [];
-      this.leadLinks.each(id, (ref) => matched.push(this.touch(ref)));
+      this.links.leads.each(id, (ref) => this.touch(ref, matched));
       const r = {
         id,
         created_at: createdAt,
@@ -328,7 +205,7 @@ export class BulkInputs {
         assigned_by_id: assigned,
         source_id: sourceId,
       };
-      out.push(this.loader.assemble('lead', r, this.leadIdent.get(id) === 1, matched, own, null));
+      out.push(this.loader.assemble('lead', r, this.links.leadIdent.get(id) === 1, matched, own, null));
     }
     return out;
   }
@@ -364,15 +241,15 @@ export class BulkInputs {
       const leadCreated = li >= 0 ? this.leadCreated[li]! : null;
       const leadUtm = li >= 0 && this.leadUtm[li]! >= 0 ? this.dimsList[this.leadUtm[li]!]! : null;
       const matched: Touch[] = [];
-      const push = (ref: number) => matched.push(this.touch(ref));
+      const push = (ref: number) => this.touch(ref, matched);
       let hasIdent = false;
       if (leadId !== null) {
-        this.leadLinks.each(leadId, push);
-        hasIdent = this.leadIdent.get(leadId) === 1;
+        this.links.leads.each(leadId, push);
+        hasIdent = this.links.leadIdent.get(leadId) === 1;
       }
       for (const c of contactsOf.get(id) ?? []) {
-        this.contactLinks.each(c, push);
-        if (this.contactIdent.get(c) === 1) hasIdent = true;
+        this.links.contacts.each(c, push);
+        if (this.links.contactIdent.get(c) === 1) hasIdent = true;
       }
       const r = {
         id,

@@ -1,9 +1,11 @@
 // Loads conversions (leads, deals) from the raw tables with the touches that belong to them
 // (REPORTS.md "Touches"): calls/requests matched by phone/e-mail, the record's own crm_utm (and a
 // deal's lead's), and the crm_source fallback when nothing else is there.
+import type { Settings } from '@shared/contract';
 import type { UnattributedReason } from '@shared/metrics';
-import type { Normaliser } from '@shared/normalise';
+import { makeNormaliser, type Normaliser } from '@shared/normalise';
 import type { Db } from '../db/open';
+import { currencyConverter } from './currency';
 import { DEFAULT_TOLERANCE_MS, eligibleTouches, type ExcludedTouch, type Touch } from './touches';
 
 export type ConvKind = 'lead' | 'deal' | 'visit';
@@ -25,8 +27,11 @@ export interface ConvInput {
   reason: UnattributedReason | null;
 }
 
-/** A touch's normalised dimensions and whether they count as direct. */
-export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'>;
+/**
+ * A touch's normalised dimensions and whether they count as direct; `dimsKey` numbers the distinct
+ * raw spellings one InputLoader has seen (touches built from them carry it along).
+ */
+export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'> & { dimsKey: number };
 
 export interface InputContext {
   norm: Normaliser;
@@ -34,6 +39,16 @@ export interface InputContext {
   visitDims?: { source: string; medium: string; campaign: string };
   lookbackMs: number;
   toReportCurrency: (amount: string | null, currency: string | null) => number;
+}
+
+/** The workspace's rules for deriving conversions and touches. */
+export function inputContext(db: Db, settings: Settings): InputContext {
+  return {
+    norm: makeNormaliser(settings.normalisation),
+    lookbackMs: settings.lookbackDays * 86_400_000,
+    toReportCurrency: currencyConverter(db, settings.currency),
+    visitDims: settings.visits.customSource,
+  };
 }
 
 export interface BaseRow {
@@ -136,6 +151,8 @@ export class InputLoader {
   private readonly stmts = new Map<string, ReturnType<Db['prepare']>>();
   /** raw dims key → normalised touch dims (cache: the same tuples repeat millions of times) */
   private readonly dimCache = new Map<string, TouchDims>();
+  /** every TouchDims handed out, by dimsKey */
+  readonly dimsList: TouchDims[] = [];
 
   constructor(
     private readonly db: Db,
@@ -159,8 +176,9 @@ export class InputLoader {
     let d = this.dimCache.get(key);
     if (!d) {
       const n = this.ctx.norm.dims({ source, medium, campaign, content, term });
-      d = { ...n, direct: this.ctx.norm.isDirect(n) };
+      d = { ...n, direct: this.ctx.norm.isDirect(n), dimsKey: this.dimsList.length };
       this.dimCache.set(key, d);
+      this.dimsList.push(d);
     }
     return d;
   }

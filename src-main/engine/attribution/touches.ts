@@ -16,6 +16,8 @@ export interface Touch {
   term: string | null;
   /** decided by the caller from the workspace's direct rules */
   direct: boolean;
+  /** the dims' number in the InputLoader that built the touch (TouchDims.dimsKey) */
+  dimsKey?: number;
 }
 
 /** Touches up to 10 minutes after the conversion still count (integration lag). */

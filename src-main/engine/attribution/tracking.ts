@@ -31,17 +31,32 @@ export class TrackingCounts {
 
   /** `key` identifies the raw dims (equal keys, equal dims). */
   add(isCall: boolean, at: number, site: number, ut: number, key: string | number, dims: TupleDims): void {
-    const day = this.cal.day(at);
+    const c = this.counts(this.cal.day(at), site, key, dims);
+    if (isCall) {
+      c[0]++;
+      c[1] += ut;
+    } else {
+      c[2]++;
+      c[3] += ut;
+    }
+  }
+
+  /** Adds counts made elsewhere: [calls, unique-target calls, requests, unique-target requests]. */
+  addCounts(day: number, site: number, key: string | number, dims: TupleDims, counts: ArrayLike<number>): void {
+    const c = this.counts(day, site, key, dims);
+    for (let i = 0; i < 4; i++) c[i]! += counts[i]!;
+  }
+
+  /** What was counted, in the order first added. */
+  entries(): Iterable<{ day: number; site: number; dims: TupleDims; c: Readonly<Counts> }> {
+    return [...this.raw.values()].map(({ r, day, site, c }) => ({ day, site, dims: r, c }));
+  }
+
+  private counts(day: number, site: number, key: string | number, dims: TupleDims): Counts {
     const k = `${day}\u0001${site}\u0001${key}`;
     let a = this.raw.get(k);
     if (!a) this.raw.set(k, (a = { r: dims, day, site, c: [0, 0, 0, 0] }));
-    if (isCall) {
-      a.c[0]++;
-      a.c[1] += ut;
-    } else {
-      a.c[2]++;
-      a.c[3] += ut;
-    }
+    return a.c;
   }
 
   /** Writes the counted rows (call inside a transaction, after deleting the days being rebuilt). */

@@ -3,6 +3,7 @@ import { updateToSchemaVersion1 } from './0001-initial';
 import { updateToSchemaVersion2 } from './0002-attribution';
 import { updateToSchemaVersion3 } from './0003-visits';
 import { updateToSchemaVersion4 } from './0004-outbox-verify';
+import { updateToSchemaVersion5 } from './0005-touch-scan';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: 'attribution', up: updateToSchemaVersion2 },
   { version: 3, name: 'visits', up: updateToSchemaVersion3 },
   { version: 4, name: 'outbox-verify', up: updateToSchemaVersion4 },
+  { version: 5, name: 'touch-scan', up: updateToSchemaVersion5 },
 ];

@@ -26,6 +26,8 @@ export interface ConvChunk {
   kind: 1 | 2 | 3;
   n: number;
   num: Float64Array;
+  /** per conversion: day, won day (0: not won), cohort day — yyyymmdd in the reporting time zone */
+  days: Int32Array;
   /** index into REASONS */
   reason: Uint8Array;
   /** touches of conversion i are [start[i], start[i + 1]) */
@@ -51,13 +53,13 @@ export type InputMessage = ConvChunk | TrackingChunk;
 
 /** The ArrayBuffers of a message (moved to the receiving thread, not copied). */
 export function transferables(m: InputMessage): ArrayBuffer[] {
-  const arrays = m.t === 'chunk' ? [m.num, m.reason, m.start, m.touchDims, m.touchAt] : [m.day, m.site, m.dims, m.counts];
+  const arrays = m.t === 'chunk' ? [m.num, m.days, m.reason, m.start, m.touchDims, m.touchAt] : [m.day, m.site, m.dims, m.counts];
   return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
 const nullable = (v: number | null) => (v === null ? Number.NaN : v);
 
-function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[]): ConvChunk {
+function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[], cal: DayCalendar): ConvChunk {
   const n = convs.length;
   let touches = 0;
   for (const c of convs) touches += c.touches.length;
@@ -66,6 +68,7 @@ function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[]): Conv
     kind,
     n,
     num: new Float64Array(n * NUM.width),
+    days: new Int32Array(n * 3),
     reason: new Uint8Array(n),
     start: new Int32Array(n + 1),
     touchDims: new Int32Array(touches),
@@ -82,6 +85,9 @@ function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[]): Conv
     m.num[o + NUM.category] = nullable(c.category);
     m.num[o + NUM.assigned] = nullable(c.assigned);
     m.num[o + NUM.cohortAt] = c.cohortAt;
+    m.days[i * 3] = cal.day(c.at);
+    m.days[i * 3 + 1] = c.wonAt === null ? 0 : cal.day(c.wonAt);
+    m.days[i * 3 + 2] = cal.day(c.cohortAt);
     m.reason[i] = REASONS.indexOf(c.reason);
     m.start[i] = j;
     for (const t of c.touches) {
@@ -102,6 +108,7 @@ export function* fullInputs(db: Db, settings: Settings, links?: () => IdentityLi
   const ctx = inputContext(db, settings);
   const loader = new InputLoader(db, ctx);
   const bulk = new BulkInputs(db, ctx, loader, links);
+  const cal = new DayCalendar(settings.timeZone);
   let sent = 0;
   const newDims = () => loader.dimsList.slice(sent, (sent = loader.dimsList.length));
   for (const kind of ['lead', 'deal', 'visit'] as const) {
@@ -109,10 +116,10 @@ export function* fullInputs(db: Db, settings: Settings, links?: () => IdentityLi
     if (range.lo === null || range.hi === null) continue;
     for (let lo = range.lo; lo <= range.hi; lo += CHUNK) {
       const convs = bulk.load(kind, lo, lo + CHUNK - 1);
-      if (convs.length > 0) yield encode(KIND_CODE[kind], convs, newDims());
+      if (convs.length > 0) yield encode(KIND_CODE[kind], convs, newDims(), cal);
     }
   }
-  const counts = new TrackingCounts(new DayCalendar(settings.timeZone), true);
+  const counts = new TrackingCounts(cal, true);
   bulk.countTracking(counts);
   const rows = [...counts.entries()];
   const m: TrackingChunk = {

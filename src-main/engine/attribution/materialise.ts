@@ -10,161 +10,19 @@ import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDim
 import { fullInputs, KIND_CODE, NUM, REASONS } from './full-inputs';
 import { threadedInputs } from './reader-thread';
 import { IdentityLinks } from './identity-links';
-import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from './models';
+import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
 
 const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
 const THREAD_FROM = 50_000;
-
-/** Indices into a rollup accumulator row. */
-const LEADS = 0;
-const DEALS = 1;
-const WON = 2;
-const REVENUE = 3;
-const VISITS = 4;
-const VISIT_REVENUE = 5;
-const WIDTH = 6;
+/** conv rows per INSERT statement in a full recompute (≈ 1.7× faster than one by one) */
+const INSERT_BATCH = 16;
 
 export function rulesHash(s: Settings): string {
   const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
-}
-
-/** (tupleId, at, direct) in canonical order */
-export type StoredTouch = [number, number, 0 | 1];
-
-interface ConvRow {
-  kind: number;
-  ref_id: number;
-  at: number;
-  day: number;
-  won_day: number | null;
-  cohort_day: number;
-  revenue: number;
-  touches: string;
-}
-
-const MODELS_N = CLASSIC_MODELS.length;
-/** Per (day, tuple): WIDTH sums for each model, then a bit mask of the models that touched it. */
-const SLOTS = MODELS_N * WIDTH;
-
-/**
- * Sums per (model, day, tuple). One Float64Array per (day, tuple) holds every model's sums, so a
- * conversion costs one map lookup per touch and day rather than one per model. Each model's sums
- * receive the same additions in the same order as with one array per (model, day, tuple).
- */
-class Rollups {
-  readonly event = new Map<number, Float64Array>();
-  readonly cohort = new Map<number, Float64Array>();
-
-  private static key(day: number, tuple: number): number {
-    return day * 1_048_576 + tuple;
-  }
-
-  static unkey(k: number): [number, number] {
-    const tuple = k % 1_048_576;
-    return [(k - tuple) / 1_048_576, tuple];
-  }
-
-  private row(map: Map<number, Float64Array>, day: number, tuple: number): Float64Array {
-    const k = Rollups.key(day, tuple);
-    let r = map.get(k);
-    if (!r) map.set(k, (r = new Float64Array(SLOTS + 1)));
-    return r;
-  }
-
-  /** Adds (sign = 1) or removes (sign = −1) one conversion's contributions for every model. */
-  apply(c: ConvRow, stored: StoredTouch[], sign: 1 | -1): void {
-    if (stored.length <= 1) {
-      // every model gives the only touch (or the unattributed row) weight 1
-      const tuple = stored.length === 0 ? 0 : stored[0]![0];
-      const ev = this.row(this.event, c.day, tuple);
-      const co = this.row(this.cohort, c.cohort_day, tuple);
-      const won = c.kind === 2 && c.won_day !== null ? this.row(this.event, c.won_day, tuple) : null;
-      for (let m = 0; m < MODELS_N; m++) this.add(c, m, sign, ev, co, won);
-      return;
-    }
-    const perModel = weightsPerModel(stored, c.at);
-    for (let m = 0; m < MODELS_N; m++) {
-      for (const [tuple, w0] of perModel[m]!) {
-        const ev = this.row(this.event, c.day, tuple);
-        const co = this.row(this.cohort, c.cohort_day, tuple);
-        const won = c.kind === 2 && c.won_day !== null ? this.row(this.event, c.won_day, tuple) : null;
-        this.add(c, m, sign * w0, ev, co, won);
-      }
-    }
-  }
-
-  private add(c: ConvRow, m: number, w: number, ev: Float64Array, co: Float64Array, won: Float64Array | null): void {
-    const o = m * WIDTH;
-    const bit = 1 << m;
-    ev[SLOTS] = (ev[SLOTS]! | bit) as number;
-    co[SLOTS] = (co[SLOTS]! | bit) as number;
-    if (c.kind === 3) {
-      ev[o + VISITS]! += w;
-      ev[o + VISIT_REVENUE]! += w * c.revenue;
-      co[o + VISITS]! += w;
-      co[o + VISIT_REVENUE]! += w * c.revenue;
-      return;
-    }
-    if (c.kind !== 2) {
-      ev[o + LEADS]! += w;
-      co[o + LEADS]! += w;
-      return;
-    }
-    ev[o + DEALS]! += w;
-    co[o + DEALS]! += w;
-    if (won) {
-      won[SLOTS] = (won[SLOTS]! | bit) as number;
-      won[o + WON]! += w;
-      won[o + REVENUE]! += w * c.revenue;
-      co[o + WON]! += w;
-      co[o + REVENUE]! += w * c.revenue;
-    }
-  }
-}
-
-/** Weights per model as [tupleId, weight] pairs; tuple 0 = unattributed. */
-function weightsPerModel(stored: StoredTouch[], at: number): [number, number][][] {
-  if (stored.length === 0) return CLASSIC_MODELS.map(() => [[0, 1]]);
-  if (stored.length === 1) return CLASSIC_MODELS.map(() => [[stored[0]![0], 1]]);
-  const touches = asTouches(stored);
-  return CLASSIC_MODELS.map((model) => {
-    const w = weightsFor(model, touches, at);
-    const out: [number, number][] = [];
-    w.forEach((x, i) => {
-      if (x > 0) out.push([stored[i]![0], x]);
-    });
-    return out;
-  });
-}
-
-/** One model's weights of a stored conversion as [tupleId, weight]; tuple 0 = unattributed. */
-export function storedWeights(model: ClassicModel, stored: StoredTouch[], at: number): [number, number][] {
-  if (stored.length === 0) return [[0, 1]];
-  if (stored.length === 1) return [[stored[0]![0], 1]];
-  const w = weightsFor(model, asTouches(stored), at);
-  const out: [number, number][] = [];
-  w.forEach((x, i) => {
-    if (x > 0) out.push([stored[i]![0], x]);
-  });
-  return out;
-}
-
-function asTouches(stored: StoredTouch[]): Touch[] {
-  return stored.map(([, t, d], i) => ({
-    id: i,
-    at: t,
-    kind: 'call',
-    source: null,
-    medium: null,
-    campaign: null,
-    content: null,
-    term: null,
-    direct: d === 1,
-  }));
 }
 
 export interface RecomputeStats {
@@ -251,13 +109,17 @@ export class Materialiser {
     const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) + (SELECT count(*) FROM visit) AS n').get() as { n: number }).n;
     const threaded = reader === 'thread' || (reader === 'auto' && !db.memory && total >= THREAD_FROM);
     const messages = threaded ? threadedInputs(db.name, this.settings, () => IdentityLinks.scan(db)) : fullInputs(db, this.settings);
-    const insert = db.prepare(
-      'INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    // the table was emptied above: plain inserts, INSERT_BATCH rows per statement
+    const columns = 'INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches) VALUES ';
+    const oneRow = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const insertBatch = db.prepare(columns + Array<string>(INSERT_BATCH).fill(oneRow).join(', '));
+    const insertOne = db.prepare(columns + oneRow);
+    const pending: unknown[] = [];
     const dims: TouchDims[] = [];
     const tupleOf: number[] = [];
     const tuple = (k: number) => (tupleOf[k] ??= this.tuples.idOf(dims[k]!));
     const counts = new TrackingCounts(this.cal, true);
+    const orNull = (v: number) => (Number.isNaN(v) ? null : v);
     for (const m of messages) {
       for (const d of m.newDims) dims[d.dimsKey] = d;
       if (m.t === 'tracking') {
@@ -271,31 +133,31 @@ export class Materialiser {
           stored.push([tuple(k), m.touchAt[j]!, dims[k]!.direct ? 1 : 0]);
         }
         const o = i * NUM.width;
-        const at = m.num[o + NUM.at]!;
-        const wonAt = m.num[o + NUM.wonAt]!;
         const row: ConvRow = {
           kind: m.kind,
           ref_id: m.num[o + NUM.id]!,
-          at,
-          day: this.cal.day(at),
-          won_day: Number.isNaN(wonAt) ? null : this.cal.day(wonAt),
-          cohort_day: this.cal.day(m.num[o + NUM.cohortAt]!),
+          at: m.num[o + NUM.at]!,
+          day: m.days[i * 3]!,
+          won_day: m.days[i * 3 + 1]! || null,
+          cohort_day: m.days[i * 3 + 2]!,
           revenue: m.num[o + NUM.revenue]!,
           touches: JSON.stringify(stored),
         };
-        const category = m.num[o + NUM.category]!;
-        const assigned = m.num[o + NUM.assigned]!;
-        // the table was emptied above: a plain insert, values by position
-        insert.run(row.kind, row.ref_id, at, row.day, row.won_day, row.cohort_day, row.revenue, Number.isNaN(category) ? null : category,
-          Number.isNaN(assigned) ? null : assigned, REASONS[m.reason[i]!], row.touches);
+        pending.push(row.kind, row.ref_id, row.at, row.day, row.won_day, row.cohort_day, row.revenue, orNull(m.num[o + NUM.category]!),
+          orNull(m.num[o + NUM.assigned]!), REASONS[m.reason[i]!], row.touches);
+        if (pending.length === INSERT_BATCH * 11) {
+          insertBatch.run(pending);
+          pending.length = 0;
+        }
         acc.apply(row, stored, 1);
       }
       done += m.n;
       onProgress?.(done, total);
     }
+    for (let i = 0; i < pending.length; i += 11) insertOne.run(pending.slice(i, i + 11));
     db.transaction(() => {
       for (const ix of convIndexes) db.exec(ix.sql);
-      this.writeRollups(acc, 'replace');
+      acc.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
@@ -346,51 +208,11 @@ export class Materialiser {
           acc.apply(row, stored, 1);
         }
       }
-      this.writeRollups(acc, 'add');
+      acc.write(db, 'add');
       if (slots.length) rebuildTracking(db, this.tuples, this.cal, this.cal.daysOfSlots(slots));
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
     })();
     return { full: false, conversions: new Set(targets.map((t) => `${t.kind}:${t.ref_id}`)).size, ms: performance.now() - t0 };
-  }
-
-  private writeRollups(acc: Rollups, mode: 'replace' | 'add'): void {
-    for (const [table, map] of [
-      ['rollup', acc.event],
-      ['rollup_cohort', acc.cohort],
-    ] as const) {
-      const up = this.db.prepare(
-        mode === 'replace'
-          ? `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-          : `INSERT INTO ${table} (model, day, tuple_id, leads, deals, won, revenue, visits, visit_revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (model, day, tuple_id) DO UPDATE SET leads = leads + excluded.leads, deals = deals + excluded.deals,
-               won = won + excluded.won, revenue = revenue + excluded.revenue,
-               visits = visits + excluded.visits, visit_revenue = visit_revenue + excluded.visit_revenue`,
-      );
-      const prune = this.db.prepare(
-        `DELETE FROM ${table} WHERE model = ? AND day = ? AND tuple_id = ?
-           AND abs(leads) < 1e-9 AND abs(deals) < 1e-9 AND abs(won) < 1e-9 AND abs(revenue) < 1e-6
-           AND abs(visits) < 1e-9 AND abs(visit_revenue) < 1e-6`,
-      );
-      // replace: the table was emptied; insert in primary-key order (model, day, tuple)
-      const keys = [...map.keys()];
-      if (mode === 'replace') keys.sort((a, b) => a - b);
-      for (let m = 0; m < MODELS_N; m++) {
-        const bit = 1 << m;
-        const o = m * WIDTH;
-        for (const k of keys) {
-          const v = map.get(k)!;
-          if ((v[SLOTS]! & bit) === 0) continue; // this model put nothing here
-          if (mode === 'replace') {
-            let zero = true;
-            for (let i = o; i < o + WIDTH; i++) if (Math.abs(v[i]!) >= 1e-12) zero = false;
-            if (zero) continue;
-          }
-          const [day, tuple] = Rollups.unkey(k);
-          up.run(m, day, tuple, v[o + LEADS], v[o + DEALS], v[o + WON], v[o + REVENUE], v[o + VISITS], v[o + VISIT_REVENUE]);
-          if (mode === 'add') prune.run(m, day, tuple);
-        }
-      }
-    }
   }
 }
 

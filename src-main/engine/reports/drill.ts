@@ -3,17 +3,15 @@
 // touches in order with the weight each got under every rule-based model.
 import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model, ReportFilters } from '@shared/contract';
 import type { Dimension } from '@shared/metrics';
-import { makeNormaliser } from '@shared/normalise';
 import type { Workspace } from '../workspace';
-import { ensureAttribution, storedWeights, type StoredTouch } from '../attribution/materialise';
+import { ensureAttribution } from '../attribution/materialise';
+import { storedWeights, type StoredTouch } from '../attribution/rollups';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from '../attribution/models';
-import { InputLoader } from '../attribution/inputs';
-import { currencyConverter } from '../attribution/currency';
+import { InputLoader, inputContext } from '../attribution/inputs';
 import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
 
-const DAY_MS = 86_400_000;
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Matches of a drill-down kept as compact typed arrays (~32 bytes a conversion), not objects. */
@@ -141,12 +139,7 @@ export function describer(ws: Workspace, kind: 'deal' | 'lead'): (id: number, re
 
 export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Explanation {
   const s = ws.settings;
-  const loader = new InputLoader(ws.db, {
-    norm: makeNormaliser(s.normalisation),
-    lookbackMs: s.lookbackDays * DAY_MS,
-    toReportCurrency: currencyConverter(ws.db, s.currency),
-    visitDims: s.visits.customSource,
-  });
+  const loader = new InputLoader(ws.db, inputContext(ws.db, s));
   const c = loader.loadIds(kind, [id])[0];
   if (!c) throw notFound(kind === 'deal' ? `Сделка ${id} не найдена в кэше.` : `Лид ${id} не найден в кэше.`);
   const title = (ws.db.prepare(`SELECT title FROM ${kind === 'deal' ? 'b24_deal' : 'b24_lead'} WHERE id = ?`).get(id) as { title: string | null }).title;

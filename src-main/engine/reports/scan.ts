@@ -4,7 +4,7 @@
 import type { Model, ReportQuery } from '@shared/contract';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
-import { storedWeights, type StoredTouch } from '../attribution/materialise';
+import { storedWeights, type StoredTouch } from '../attribution/rollups';
 import { attributionGeneration } from '../attribution/state';
 import { markovCredits, type MarkovPath } from '../attribution/markov';
 import { dayInt } from '../attribution/tuples';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BulkInputs } from '../../src-main/engine/attribution/bulk';
 import { InputLoader, inputContext, type ConvKind } from '../../src-main/engine/attribution/inputs';
 import { Materialiser } from '../../src-main/engine/attribution/materialise';
+import { addLogSink } from '../../src-main/engine/log';
 import { DAY, Fixture, msk } from '../reports/fixture';
 
 function world(): Fixture {
@@ -103,10 +104,11 @@ describe('BulkInputs', () => {
     expect(dump()).toEqual(inThread);
   });
 
-  it('a reader thread that fails leaves the previous attribution as it was', () => {
+  it('a reader thread that fails: the recompute is redone in this thread, and the log says why', () => {
     const f = world();
     new Materialiser(f.ws.db, f.ws.settings).full(undefined, 'here');
-    const before = f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all();
+    const expected = f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all();
+    f.ws.db.exec('DELETE FROM conv; DELETE FROM meta WHERE key = \'attribution_rules\'');
     // the reader's connection cannot open a database that is not there
     const db = f.ws.db;
     const elsewhere = new Proxy(db, {
@@ -116,7 +118,16 @@ describe('BulkInputs', () => {
         return typeof v === 'function' ? v.bind(t) : v;
       },
     });
-    expect(() => new Materialiser(elsewhere, f.ws.settings).full(undefined, 'thread')).toThrow(/Чтение данных для атрибуции прервалось/);
-    expect(f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all()).toEqual(before);
+    const lines: string[] = [];
+    const stop = addLogSink((l) => lines.push(l));
+    try {
+      const r = new Materialiser(elsewhere, f.ws.settings).full(undefined, 'thread');
+      expect(r.conversions).toBe(29 + 31 + 2);
+    } finally {
+      stop();
+    }
+    expect(lines.some((l) => l.includes('WARN') && l.includes('Чтение данных для атрибуции прервалось'))).toBe(true);
+    // the same rows, ids included, as a recompute read in this thread
+    expect(f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all()).toEqual(expected);
   });
 });

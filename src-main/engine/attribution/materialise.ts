@@ -8,7 +8,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDims } from './inputs';
 import { fullInputs, KIND_CODE, NUM, REASONS } from './full-inputs';
-import { threadedInputs } from './reader-thread';
+import { ReaderThreadError, threadedInputs } from './reader-thread';
+import { createLogger } from '../log';
 import { IdentityLinks } from './identity-links';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
@@ -17,6 +18,7 @@ import { attributionProgressHook, bumpGeneration, throttled } from './state';
 
 const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
 const THREAD_FROM = 50_000;
+const log = createLogger('attribution');
 /** conv rows per INSERT statement in a full recompute (≈ 1.7× faster than one by one) */
 const INSERT_BATCH = 16;
 
@@ -83,7 +85,16 @@ export class Materialiser {
   full(onProgress?: (done: number, total: number) => void, reader: 'auto' | 'thread' | 'here' = 'auto'): RecomputeStats {
     // one transaction: readers keep the previous attribution until the new one is complete, a
     // crash leaves it as it was, and the WAL is checkpointed once instead of after every chunk
-    return this.db.transaction(() => this.fullInTransaction(onProgress, reader))();
+    const run = (r: typeof reader) => this.db.transaction(() => this.fullInTransaction(onProgress, r))();
+    try {
+      return run(reader);
+    } catch (err) {
+      // slower is better than no numbers: a reader thread that cannot run (a broken install, a
+      // thread limit) leaves the transaction rolled back, and this thread reads instead
+      if (!(err instanceof ReaderThreadError)) throw err;
+      log.warn('full recompute: the reader thread failed, reading in this thread', err);
+      return run('here');
+    }
   }
 
   /**

@@ -20,6 +20,9 @@ export const AHEAD = 32;
 /** Without a message for this long the reader is taken for dead (a chunk takes well under a second). */
 const SILENCE_MS = 120_000;
 
+/** The reader thread failed (could not start, threw, or went silent). */
+export class ReaderThreadError extends Error {}
+
 export type ReaderReply = InputMessage | { t: 'done' } | { t: 'error'; message: string };
 export const POSTED = 0;
 export const TAKEN = 1;
@@ -79,7 +82,7 @@ export function* threadedInputs(file: string, settings: Settings, links: () => I
     for (;;) {
       const m = take(port1, sig);
       if (m.t === 'done') return;
-      if (m.t === 'error') throw new Error(`Чтение данных для атрибуции прервалось: ${m.message}`);
+      if (m.t === 'error') throw new ReaderThreadError(`Чтение данных для атрибуции прервалось: ${m.message}`);
       yield m;
     }
   } finally {
@@ -89,21 +92,21 @@ export function* threadedInputs(file: string, settings: Settings, links: () => I
 }
 
 function take(port: MessagePort, sig: Int32Array): ReaderReply {
-  const got = receiveSync(port, sig, POSTED, 'Чтение данных для атрибуции не отвечает.') as ReaderReply;
+  const got = receiveSync(port, sig, POSTED, () => new ReaderThreadError('Чтение данных для атрибуции не отвечает.')) as ReaderReply;
   Atomics.add(sig, TAKEN, 1);
   Atomics.notify(sig, TAKEN);
   return got;
 }
 
 /** The next message on `port`, waiting (blocked) until the sender moves counter `at` of `sig`. */
-export function receiveSync(port: MessagePort, sig: Int32Array, at: number, silent: string): unknown {
+export function receiveSync(port: MessagePort, sig: Int32Array, at: number, silent: () => Error): unknown {
   let quietSince = performance.now();
   for (;;) {
     const posted = Atomics.load(sig, at);
     const got = receiveMessageOnPort(port);
     if (got) return got.message;
     if (Atomics.wait(sig, at, posted, 1_000) === 'timed-out') {
-      if (performance.now() - quietSince > SILENCE_MS) throw new Error(silent);
+      if (performance.now() - quietSince > SILENCE_MS) throw silent();
     } else quietSince = performance.now();
   }
 }

@@ -21,7 +21,7 @@ try {
   try {
     db.exec('BEGIN');
     // the identity links come from the materialiser's thread, built while this one reads calls and requests
-    const links = () => IdentityLinks.fromData(receiveSync(port, sig, LINKS, 'Связи телефонов и e-mail не пришли.') as IdentityLinksData);
+    const links = () => IdentityLinks.fromData(receiveSync(port, sig, LINKS, () => new Error('Связи телефонов и e-mail не пришли.')) as IdentityLinksData);
     for (const m of fullInputs(db, settings, links)) {
       for (let taken = Atomics.load(sig, TAKEN); Atomics.load(sig, POSTED) - taken >= AHEAD; taken = Atomics.load(sig, TAKEN)) Atomics.wait(sig, TAKEN, taken, 1_000);
       post(m, transferables(m));

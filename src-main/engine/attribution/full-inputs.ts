@@ -13,7 +13,7 @@ import { TrackingCounts } from './tracking';
 import { DayCalendar } from './tuples';
 
 /** Conversions per chunk (ids per range: ids are nearly consecutive). */
-export const CHUNK = 500;
+export const CHUNK = 1_000;
 export const KIND_CODE: Record<ConvKind, 1 | 2 | 3> = { lead: 1, deal: 2, visit: 3 };
 const KIND_TABLE: Record<ConvKind, string> = { lead: 'b24_lead', deal: 'b24_deal', visit: 'visit' };
 

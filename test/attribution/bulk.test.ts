@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BulkInputs } from '../../src-main/engine/attribution/bulk';
+import { IdentityLinks } from '../../src-main/engine/attribution/identity-links';
 import { InputLoader, inputContext, type ConvKind } from '../../src-main/engine/attribution/inputs';
 import { Materialiser } from '../../src-main/engine/attribution/materialise';
 import { addLogSink } from '../../src-main/engine/log';
@@ -87,6 +88,36 @@ describe('BulkInputs', () => {
     after.forEach((r, i) => {
       for (const [k, v] of Object.entries(rollup[i] as Record<string, number>)) expect(r[k]).toBeCloseTo(v, 9);
     });
+  });
+
+  it('identity links read in two ranges of values are those read in one', () => {
+    const f = world();
+    const db = f.ws.db;
+    const whole = IdentityLinks.scan(db);
+    const split = IdentityLinks.splitValue(db, 0.5)!;
+    expect(split).toMatch(/^\+7925|@/);
+    const first = IdentityLinks.scan(db, { below: split });
+    const halves = first.with(IdentityLinks.scan(db, { from: split }));
+    const refs = (each: (id: number, f: (r: number) => void) => void, id: number) => {
+      const out: number[] = [];
+      each(id, (r) => out.push(r));
+      return out.sort((a, b) => a - b);
+    };
+    const leads = (db.prepare('SELECT id FROM b24_lead').pluck().all() as number[]).concat(9999);
+    const contacts = (db.prepare('SELECT id FROM b24_contact').pluck().all() as number[]).concat(9999);
+    let linked = 0;
+    for (const id of leads) {
+      expect(refs((i, g) => halves.eachLeadTouch(i, g), id)).toEqual(refs((i, g) => whole.eachLeadTouch(i, g), id));
+      expect(halves.leadHasIdent(id)).toBe(whole.leadHasIdent(id));
+      linked += refs((i, g) => whole.eachLeadTouch(i, g), id).length;
+    }
+    for (const id of contacts) {
+      expect(refs((i, g) => halves.eachContactTouch(i, g), id)).toEqual(refs((i, g) => whole.eachContactTouch(i, g), id));
+      expect(halves.contactHasIdent(id)).toBe(whole.contactHasIdent(id));
+    }
+    expect(linked).toBeGreaterThan(30);
+    // and each half alone misses some
+    expect(leads.some((id) => refs((i, g) => first.eachLeadTouch(i, g), id).length < refs((i, g) => whole.eachLeadTouch(i, g), id).length)).toBe(true);
   });
 
   it('a full recompute reads the same through the reader thread as in this thread', () => {

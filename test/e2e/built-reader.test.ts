@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { fullInputs } from '../../src-main/engine/attribution/full-inputs';
-import { IdentityLinks } from '../../src-main/engine/attribution/identity-links';
 import { threadedInputs } from '../../src-main/engine/attribution/reader-thread';
 import { createDemoWorkspace } from '../../src-main/engine/demo/workspace';
 
@@ -18,7 +17,7 @@ it('the built reader thread reads the same conversions as this thread', async ()
   const { ws } = await createDemoWorkspace(dir, { name: 'Демо', size: 'small', seed: 3, now: Date.parse('2026-03-31T12:00:00Z') });
   try {
     const here = [...fullInputs(ws.db, ws.settings)];
-    const built = [...threadedInputs(ws.db.name, ws.settings, () => IdentityLinks.scan(ws.db), pathToFileURL(BUILT).href)];
+    const built = [...threadedInputs(ws.db, ws.settings, pathToFileURL(BUILT).href)];
     expect(here.filter((m) => m.t === 'chunk').reduce((n, m) => n + m.n, 0)).toBeGreaterThan(2_000);
     expect(built).toEqual(here);
   } finally {

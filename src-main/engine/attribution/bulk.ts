@@ -168,13 +168,30 @@ export class BulkInputs {
     return s;
   }
 
-  /** Adds the touch of a reference (id × 4 + kind) to `out`; nothing for a call/request/visit that is gone or cancelled. */
-  private touch(ref: number, out: Touch[]): void {
+  /** Touches of the conversion being assembled (collect adds to it). */
+  private matched: Touch[] = [];
+
+  /** Adds the touch of a reference (id × 4 + kind) to `matched`; nothing for a call/request/visit that is gone or cancelled. */
+  private readonly collect = (ref: number): void => {
     const k = ref % 4;
     const store = this.touches[k]!;
     const slot = store.slotOf.get((ref - k) / 4);
-    if (slot >= 0) out.push({ id: store.ids[slot]!, at: store.at[slot]!, kind: TOUCH_KIND[k]!, ...this.dimsList[store.dims[slot]!]! });
-  }
+    if (slot < 0) return;
+    const d = this.dimsList[store.dims[slot]!]!;
+    // a literal rather than a spread of d: one object shape, built several times faster
+    this.matched.push({
+      id: store.ids[slot]!,
+      at: store.at[slot]!,
+      kind: TOUCH_KIND[k]!,
+      source: d.source,
+      medium: d.medium,
+      campaign: d.campaign,
+      content: d.content,
+      term: d.term,
+      direct: d.direct,
+      dimsKey: d.dimsKey,
+    });
+  };
 
   /** Conversions of one kind with ids in [lo, hi], as InputLoader.load returns them. Leads before deals. */
   load(kind: ConvKind, lo: number, hi: number): ConvInput[] {
@@ -191,8 +208,8 @@ export class BulkInputs {
       const ownIdx = this.utmOfJson(utm);
       const own = ownIdx < 0 ? null : this.dimsList[ownIdx]!;
       this.rememberLead(id, createdAt, ownIdx);
-      const matched: Touch[] = [];
-      this.links.leads.each(id, (ref) => this.touch(ref, matched));
+      const matched: Touch[] = (this.matched = []);
+      this.links.eachLeadTouch(id, this.collect);
       const r = {
         id,
         created_at: createdAt,
@@ -205,7 +222,7 @@ export class BulkInputs {
         assigned_by_id: assigned,
         source_id: sourceId,
       };
-      out.push(this.loader.assemble('lead', r, this.links.leadIdent.get(id) === 1, matched, own, null));
+      out.push(this.loader.assemble('lead', r, this.links.leadHasIdent(id), matched, own, null));
     }
     return out;
   }
@@ -240,16 +257,15 @@ export class BulkInputs {
       const li = leadId === null ? -1 : this.leadInfo.get(leadId);
       const leadCreated = li >= 0 ? this.leadCreated[li]! : null;
       const leadUtm = li >= 0 && this.leadUtm[li]! >= 0 ? this.dimsList[this.leadUtm[li]!]! : null;
-      const matched: Touch[] = [];
-      const push = (ref: number) => this.touch(ref, matched);
+      const matched: Touch[] = (this.matched = []);
       let hasIdent = false;
       if (leadId !== null) {
-        this.links.leads.each(leadId, push);
-        hasIdent = this.links.leadIdent.get(leadId) === 1;
+        this.links.eachLeadTouch(leadId, this.collect);
+        hasIdent = this.links.leadHasIdent(leadId);
       }
       for (const c of contactsOf.get(id) ?? []) {
-        this.links.contacts.each(c, push);
-        if (this.links.contactIdent.get(c) === 1) hasIdent = true;
+        this.links.eachContactTouch(c, this.collect);
+        if (this.links.contactHasIdent(c)) hasIdent = true;
       }
       const r = {
         id,

@@ -94,17 +94,20 @@ interface LinksData {
   n: number;
 }
 
-export interface IdentityLinksData {
+interface PartData {
   leads: LinksData;
   contacts: LinksData;
   leadIdent: IntMapData;
   contactIdent: IntMapData;
 }
 
+export type IdentityLinksData = PartData[];
+
 type Range = { lo: number | null; hi: number | null; n: number };
 
-export class IdentityLinks {
-  private constructor(
+/** The links found in one range of values. */
+class Part {
+  constructor(
     /** touches sharing a phone/e-mail with the lead / the contact */
     readonly leads: Links,
     readonly contacts: Links,
@@ -113,27 +116,85 @@ export class IdentityLinks {
     readonly contactIdent: IntMap,
   ) {}
 
-  /** Reads the identity table once, in value order: each value's records come together. */
-  static scan(db: Db): IdentityLinks {
+  toData(): PartData {
+    return { leads: this.leads.toData(), contacts: this.contacts.toData(), leadIdent: this.leadIdent.toData(), contactIdent: this.contactIdent.toData() };
+  }
+
+  static fromData(d: PartData): Part {
+    return new Part(Links.fromData(d.leads), Links.fromData(d.contacts), IntMap.fromData(d.leadIdent), IntMap.fromData(d.contactIdent));
+  }
+}
+
+/**
+ * The links of all values, possibly found in parts (value ranges read by different threads): a
+ * holder's touches are those of every part.
+ */
+export class IdentityLinks {
+  private constructor(private readonly parts: readonly Part[]) {}
+
+  eachLeadTouch(lead: number, f: (ref: number) => void): void {
+    for (const p of this.parts) p.leads.each(lead, f);
+  }
+
+  eachContactTouch(contact: number, f: (ref: number) => void): void {
+    for (const p of this.parts) p.contacts.each(contact, f);
+  }
+
+  leadHasIdent(lead: number): boolean {
+    for (const p of this.parts) if (p.leadIdent.get(lead) === 1) return true;
+    return false;
+  }
+
+  contactHasIdent(contact: number): boolean {
+    for (const p of this.parts) if (p.contactIdent.get(contact) === 1) return true;
+    return false;
+  }
+
+  /** These links and those of another range of values. */
+  with(other: IdentityLinks): IdentityLinks {
+    return new IdentityLinks([...this.parts, ...other.parts]);
+  }
+
+  /** The value that has about `share` of the identity rows before it (null: none). A value's rows all fall on one side of it. */
+  static splitValue(db: Db, share: number): string | null {
+    let n: number;
+    try {
+      // the row count ANALYZE noted (`pragma optimize` keeps it fresh enough for a split)
+      n = Number.parseInt(String(db.prepare("SELECT stat FROM sqlite_stat1 WHERE tbl = 'ident' AND idx = 'ident_value'").pluck().get() ?? ''), 10);
+    } catch {
+      n = Number.NaN; // no statistics table yet
+    }
+    if (!Number.isFinite(n)) n = db.prepare('SELECT count(*) FROM ident').pluck().get() as number;
+    if (!(n >= 2)) return null;
+    return (db.prepare('SELECT value FROM ident ORDER BY value LIMIT 1 OFFSET ?').pluck().get(Math.floor(n * share)) as string | undefined) ?? null;
+  }
+
+  /**
+   * Reads the identity table once, in value order (each value's records come together); only
+   * values ≥ `from` and < `below` when given.
+   */
+  static scan(db: Db, values: { from?: string | null; below?: string | null } = {}): IdentityLinks {
     const range = (table: string) => db.prepare(`SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM ${table}`).get() as Range;
     const l = range('b24_lead');
     const c = range('b24_contact');
-    const links = new IdentityLinks(new Links(IntMap.over(l.lo, l.hi, l.n)), new Links(IntMap.over(c.lo, c.hi, c.n)), IntMap.over(l.lo, l.hi, l.n), IntMap.over(c.lo, c.hi, c.n));
+    const part = new Part(new Links(IntMap.over(l.lo, l.hi, l.n)), new Links(IntMap.over(c.lo, c.hi, c.n)), IntMap.over(l.lo, l.hi, l.n), IntMap.over(c.lo, c.hi, c.n));
     const refs: number[] = [];
     const leads: number[] = [];
     const contacts: number[] = [];
     let current: string | null = null;
     const flush = () => {
       if (refs.length > 0) {
-        for (const h of leads) for (const r of refs) links.leads.add(h, r);
-        for (const h of contacts) for (const r of refs) links.contacts.add(h, r);
+        for (const h of leads) for (const r of refs) part.leads.add(h, r);
+        for (const h of contacts) for (const r of refs) part.contacts.add(h, r);
       }
       refs.length = 0;
       leads.length = 0;
       contacts.length = 0;
     };
-    const st = db.prepare('SELECT value, owner, owner_id FROM ident ORDER BY value').raw(true);
-    for (const [value, owner, id] of st.iterate() as IterableIterator<[string, string, number]>) {
+    const where = [values.from != null ? 'value >= @from' : null, values.below != null ? 'value < @below' : null].filter(Boolean);
+    const st = db.prepare(`SELECT value, owner, owner_id FROM ident ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY value`).raw(true);
+    const params = { ...(values.from != null && { from: values.from }), ...(values.below != null && { below: values.below }) };
+    for (const [value, owner, id] of st.iterate(params) as IterableIterator<[string, string, number]>) {
       if (value !== current) {
         flush();
         current = value;
@@ -149,31 +210,31 @@ export class IdentityLinks {
           refs.push(id * 4 + T_VISIT);
           break;
         case 'lead':
-          links.leadIdent.set(id, 1);
+          part.leadIdent.set(id, 1);
           leads.push(id);
           break;
         case 'contact':
-          links.contactIdent.set(id, 1);
+          part.contactIdent.set(id, 1);
           contacts.push(id);
           break;
       }
     }
     flush();
-    return links;
+    return new IdentityLinks([part]);
   }
 
   toData(): IdentityLinksData {
-    return { leads: this.leads.toData(), contacts: this.contacts.toData(), leadIdent: this.leadIdent.toData(), contactIdent: this.contactIdent.toData() };
+    return this.parts.map((p) => p.toData());
   }
 
   /** The buffers of toData() (moved to another thread, not copied). */
   static transferables(d: IdentityLinksData): ArrayBuffer[] {
-    return [d.leads.heads.dense, d.leads.next, d.leads.ref, d.contacts.heads.dense, d.contacts.next, d.contacts.ref, d.leadIdent.dense, d.contactIdent.dense].map(
-      (a) => a.buffer as ArrayBuffer,
-    );
+    return d
+      .flatMap((p) => [p.leads.heads.dense, p.leads.next, p.leads.ref, p.contacts.heads.dense, p.contacts.next, p.contacts.ref, p.leadIdent.dense, p.contactIdent.dense])
+      .map((a) => a.buffer as ArrayBuffer);
   }
 
   static fromData(d: IdentityLinksData): IdentityLinks {
-    return new IdentityLinks(Links.fromData(d.leads), Links.fromData(d.contacts), IntMap.fromData(d.leadIdent), IntMap.fromData(d.contactIdent));
+    return new IdentityLinks(d.map((p) => Part.fromData(p)));
   }
 }

@@ -10,7 +10,6 @@ import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDim
 import { fullInputs, KIND_CODE, NUM, REASONS } from './full-inputs';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { createLogger } from '../log';
-import { IdentityLinks } from './identity-links';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
@@ -119,7 +118,7 @@ export class Materialiser {
     let done = 0;
     const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) + (SELECT count(*) FROM visit) AS n').get() as { n: number }).n;
     const threaded = reader === 'thread' || (reader === 'auto' && !db.memory && total >= THREAD_FROM);
-    const messages = threaded ? threadedInputs(db.name, this.settings, () => IdentityLinks.scan(db)) : fullInputs(db, this.settings);
+    const messages = threaded ? threadedInputs(db, this.settings) : fullInputs(db, this.settings);
     // the table was emptied above: plain inserts, INSERT_BATCH rows per statement
     const columns = 'INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches) VALUES ';
     const oneRow = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';

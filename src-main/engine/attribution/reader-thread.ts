@@ -2,8 +2,8 @@
 // to this thread synchronously: the full recompute stays one synchronous call (inside one write
 // transaction) while the reading and assembling happen on another core.
 //
-// While the reader reads calls and requests, this thread builds the identity links (the other
-// long read) and sends them over; then it takes the reader's messages.
+// While the reader reads calls and requests, this thread builds most of the identity links (the
+// other long read) and sends them over; then it takes the reader's messages.
 //
 // Transport: a MessageChannel (typed arrays are moved, not copied) plus a small shared Int32Array
 // — [0] messages the reader posted, [1] messages taken, [2] messages this thread posted. A
@@ -13,10 +13,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Settings } from '@shared/contract';
+import type { Db } from '../db/open';
 import type { InputMessage } from './full-inputs';
 import { IdentityLinks } from './identity-links';
 
 export const AHEAD = 32;
+/**
+ * The share of the identity table this thread links while the reader reads calls and requests
+ * (≈ 3 s of 5 on the large demo): both are then ready at about the same time.
+ */
+const MAIN_SHARE = 0.77;
 /** Without a message for this long the reader is taken for dead (a chunk takes well under a second). */
 const SILENCE_MS = 120_000;
 
@@ -35,6 +41,8 @@ export interface ReaderData {
   port: MessagePort;
   /** the module to load (the worker entry, or its TypeScript bootstrap in development) */
   entry: string;
+  /** identity values from here on are the reader's to link (null: all are this thread's) */
+  split: string | null;
 }
 
 /**
@@ -63,19 +71,21 @@ import(workerData.entry).catch((e) => {
 });`;
 
 /**
- * fullInputs(file, settings) read by a worker thread, message by message; `links` builds the
- * identity links here meanwhile (on this thread's connection: the same committed data).
+ * fullInputs(db, settings) read by a worker thread (its own connection to the same file),
+ * message by message. Meanwhile this thread reads the first MAIN_SHARE of the identity table
+ * and sends those links over; the reader reads the rest after the calls and requests.
  * `entry`: the reader module (tests run the built one).
  */
-export function* threadedInputs(file: string, settings: Settings, links: () => IdentityLinks, entry = entryUrl()): Generator<InputMessage> {
+export function* threadedInputs(db: Db, settings: Settings, entry = entryUrl()): Generator<InputMessage> {
+  const split = IdentityLinks.splitValue(db, MAIN_SHARE);
   const signal = new SharedArrayBuffer(12);
   const sig = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
-  const data: ReaderData = { file, settings, signal, port: port2, entry };
+  const data: ReaderData = { file: db.name, settings, signal, port: port2, entry, split };
   const worker = new Worker(BOOT, { eval: true, workerData: data, transferList: [port2] });
   worker.unref();
   try {
-    const built = links().toData();
+    const built = IdentityLinks.scan(db, { below: split }).toData();
     port1.postMessage(built, IdentityLinks.transferables(built));
     Atomics.add(sig, LINKS, 1);
     Atomics.notify(sig, LINKS);

@@ -7,7 +7,7 @@ import { fullInputs, transferables } from './full-inputs';
 import { IdentityLinks, type IdentityLinksData } from './identity-links';
 import { AHEAD, LINKS, POSTED, receiveSync, TAKEN, type ReaderData, type ReaderReply } from './reader-thread';
 
-const { file, settings, signal, port } = workerData as ReaderData;
+const { file, settings, signal, port, split } = workerData as ReaderData;
 const sig = new Int32Array(signal);
 
 function post(m: ReaderReply, transfer: ArrayBuffer[] = []): void {
@@ -20,8 +20,12 @@ try {
   const db = openDatabase(file, { readonly: true });
   try {
     db.exec('BEGIN');
-    // the identity links come from the materialiser's thread, built while this one reads calls and requests
-    const links = () => IdentityLinks.fromData(receiveSync(port, sig, LINKS, () => new Error('Связи телефонов и e-mail не пришли.')) as IdentityLinksData);
+    // the identity values from `split` on are linked here, the others come from the materialiser's thread
+    const links = () => {
+      const own = split === null ? null : IdentityLinks.scan(db, { from: split });
+      const theirs = IdentityLinks.fromData(receiveSync(port, sig, LINKS, () => new Error('Связи телефонов и e-mail не пришли.')) as IdentityLinksData);
+      return own ? theirs.with(own) : theirs;
+    };
     for (const m of fullInputs(db, settings, links)) {
       for (let taken = Atomics.load(sig, TAKEN); Atomics.load(sig, POSTED) - taken >= AHEAD; taken = Atomics.load(sig, TAKEN)) Atomics.wait(sig, TAKEN, taken, 1_000);
       post(m, transferables(m));

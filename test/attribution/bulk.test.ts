@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BulkInputs } from '../../src-main/engine/attribution/bulk';
-import { IdentityLinks } from '../../src-main/engine/attribution/identity-links';
+import { doubled, IdentityLinks } from '../../src-main/engine/attribution/identity-links';
 import { InputLoader, inputContext, type ConvKind } from '../../src-main/engine/attribution/inputs';
 import { Materialiser } from '../../src-main/engine/attribution/materialise';
 import { addLogSink } from '../../src-main/engine/log';
@@ -160,5 +160,20 @@ describe('BulkInputs', () => {
     expect(lines.some((l) => l.includes('WARN') && l.includes('Чтение данных для атрибуции прервалось'))).toBe(true);
     // the same rows, ids included, as a recompute read in this thread
     expect(f.ws.db.prepare('SELECT * FROM conv ORDER BY id').all()).toEqual(expected);
+  });
+});
+
+describe('doubled', () => {
+  it('keeps the values and the array type, with twice the room', () => {
+    const a = Float64Array.of(1.5, -2, 3);
+    const b = doubled(a);
+    expect(b).toBeInstanceOf(Float64Array);
+    expect(b.length).toBe(16);
+    expect([...b.subarray(0, 3)]).toEqual([1.5, -2, 3]);
+    const big = doubled(new Int32Array(40).fill(7));
+    expect(big).toBeInstanceOf(Int32Array);
+    expect(big.length).toBe(80);
+    expect(big[39]).toBe(7);
+    expect(big[40]).toBe(0);
   });
 });

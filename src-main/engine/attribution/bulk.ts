@@ -10,7 +10,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { InputLoader, type ConvInput, type ConvKind, type InputContext, type TouchDims } from './inputs';
 import type { Touch } from './touches';
-import { IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
+import { doubled, IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
 import type { TrackingCounts } from './tracking';
 
 const TOUCH_KIND = ['call', 'request', 'visit'] as const;
@@ -47,18 +47,11 @@ class TouchStore {
   add(id: number, at: number, dims: number, site = 0, ut = 0): void {
     if (this.n === this.ids.length) {
       // the table grew between count(*) and the scan (a concurrent writer): grow
-      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(Math.max(16, a.length * 2));
-        b.set(a);
-        return b;
-      };
-      this.ids = grow(this.ids, (n) => new Float64Array(n));
-      this.at = grow(this.at, (n) => new Float64Array(n));
-      this.dims = grow(this.dims, (n) => new Int32Array(n));
-      this.site = grow(this.site, (n) => new Float64Array(n));
-      const u = new Uint8Array(this.ut.length * 2 + 16);
-      u.set(this.ut);
-      this.ut = u;
+      this.ids = doubled(this.ids);
+      this.at = doubled(this.at);
+      this.dims = doubled(this.dims);
+      this.site = doubled(this.site);
+      this.ut = doubled(this.ut);
     }
     this.ids[this.n] = id;
     this.at[this.n] = at;
@@ -229,12 +222,8 @@ export class BulkInputs {
 
   private rememberLead(id: number, createdAt: number, utm: number): void {
     if (this.leadN === this.leadCreated.length) {
-      const c = new Float64Array(this.leadN * 2);
-      c.set(this.leadCreated);
-      this.leadCreated = c;
-      const u = new Int32Array(this.leadN * 2);
-      u.set(this.leadUtm);
-      this.leadUtm = u;
+      this.leadCreated = doubled(this.leadCreated);
+      this.leadUtm = doubled(this.leadUtm);
     }
     this.leadCreated[this.leadN] = createdAt;
     this.leadUtm[this.leadN] = utm;

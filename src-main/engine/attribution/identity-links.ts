@@ -7,6 +7,13 @@ export const T_CALL = 0;
 export const T_REQUEST = 1;
 export const T_VISIT = 2;
 
+/** A copy of `a` with twice the room (at least 16). */
+export function doubled<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 /** id → small int, dense over the id range a table reports, with a map for anything outside it. */
 export class IntMap {
   constructor(
@@ -60,12 +67,8 @@ class Links {
 
   add(holder: number, ref: number): void {
     if (this.n === this.next.length) {
-      const next = new Int32Array(this.n * 2);
-      next.set(this.next);
-      this.next = next;
-      const r = new Float64Array(this.n * 2);
-      r.set(this.ref);
-      this.ref = r;
+      this.next = doubled(this.next);
+      this.ref = doubled(this.ref);
     }
     this.ref[this.n] = ref;
     this.next[this.n] = this.heads.get(holder);

@@ -1,7 +1,8 @@
 // Development and tests: the reader thread runs reader-worker.ts from source. Registers tsx
 // (with the project's tsconfig, for the @shared alias) before loading it. Built apps load
 // attribution-reader.js instead (electron.vite.config.ts).
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register({ tsconfig: new URL('../../../tsconfig.json', import.meta.url).pathname });
+register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)) });
 await import(new URL('./reader-worker.ts', import.meta.url).href);

@@ -57,7 +57,7 @@ function entryUrl(): string {
     const u = new URL(rel, here);
     if (existsSync(fileURLToPath(u))) return u.href;
   }
-  throw new Error('attribution-reader.js is missing from the build');
+  throw new ReaderThreadError('attribution-reader.js is missing from the build');
 }
 
 /** Loads the entry; a module that fails to load is reported like any other reader error. */
@@ -82,7 +82,13 @@ export function* threadedInputs(db: Db, settings: Settings, entry = entryUrl()):
   const sig = new Int32Array(signal);
   const { port1, port2 } = new MessageChannel();
   const data: ReaderData = { file: db.name, settings, signal, port: port2, entry, split };
-  const worker = new Worker(BOOT, { eval: true, workerData: data, transferList: [port2] });
+  let worker: Worker;
+  try {
+    worker = new Worker(BOOT, { eval: true, workerData: data, transferList: [port2] });
+  } catch (err) {
+    port1.close();
+    throw new ReaderThreadError(`Поток чтения для атрибуции не запустился: ${err instanceof Error ? err.message : String(err)}`);
+  }
   worker.unref();
   try {
     const built = IdentityLinks.scan(db, { below: split }).toData();

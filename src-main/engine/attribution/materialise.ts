@@ -1,15 +1,16 @@
 // Materialised attribution: conversions with their ordered touches (conv), daily rollups of
 // weights per (model, day, tuple) by event day and by cohort day, and tracking counts per day.
-// Full recompute when the rules change; otherwise only conversions whose inputs changed
-// (the dirty_* tables are filled by triggers, see migration 0002).
+// Full recompute when the rules change (inputs read by full-inputs.ts, on a reader thread for a
+// large workspace: reader-thread.ts); otherwise only conversions whose inputs changed (the
+// dirty_* tables are filled by triggers, see migration 0002).
 import { createHash } from 'node:crypto';
 import type { Settings } from '@shared/contract';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { createLogger } from '../log';
 import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDims } from './inputs';
 import { fullInputs, KIND_CODE, NUM, REASONS } from './full-inputs';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
-import { createLogger } from '../log';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';

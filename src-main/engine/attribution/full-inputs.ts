@@ -59,7 +59,8 @@ export function transferables(m: InputMessage): ArrayBuffer[] {
 
 const nullable = (v: number | null) => (v === null ? Number.NaN : v);
 
-function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[], cal: DayCalendar): ConvChunk {
+/** Conversions as one chunk (touches by their dimsKey; `newDims` as the receiver needs them). */
+export function encode(kind: 1 | 2 | 3, convs: ConvInput[], newDims: TouchDims[], cal: DayCalendar): ConvChunk {
   const n = convs.length;
   let touches = 0;
   for (const c of convs) touches += c.touches.length;

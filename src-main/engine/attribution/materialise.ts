@@ -8,8 +8,8 @@ import type { Settings } from '@shared/contract';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { createLogger } from '../log';
-import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDims } from './inputs';
-import { fullInputs, KIND_CODE, NUM, REASONS } from './full-inputs';
+import { InputLoader, inputContext, type ConvKind, type TouchDims } from './inputs';
+import { encode, fullInputs, NUM, REASONS, type ConvChunk } from './full-inputs';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
@@ -21,6 +21,37 @@ const THREAD_FROM = 50_000;
 const log = createLogger('attribution');
 /** conv rows per INSERT statement in a full recompute (≈ 1.7× faster than one by one) */
 const INSERT_BATCH = 16;
+
+const CONV_COLUMNS = 'kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches';
+const COLUMNS_N = 11;
+const ONE_ROW = `(${Array<string>(COLUMNS_N).fill('?').join(', ')})`;
+
+/**
+ * Conversion i of a chunk: its conv row's values (CONV_COLUMNS order), what the rollups need of
+ * it, and its stored touches. `dims` by dimsKey; `tuple` gives a dimsKey's tuple id.
+ */
+function decode(m: ConvChunk, i: number, dims: readonly TouchDims[], tuple: (k: number) => number): { row: ConvRow; values: unknown[]; stored: StoredTouch[] } {
+  const stored: StoredTouch[] = [];
+  for (let j = m.start[i]!; j < m.start[i + 1]!; j++) {
+    const k = m.touchDims[j]!;
+    stored.push([tuple(k), m.touchAt[j]!, dims[k]!.direct ? 1 : 0]);
+  }
+  const o = i * NUM.width;
+  const row: ConvRow = {
+    kind: m.kind,
+    ref_id: m.num[o + NUM.id]!,
+    at: m.num[o + NUM.at]!,
+    day: m.days[i * 3]!,
+    won_day: m.days[i * 3 + 1]! || null,
+    cohort_day: m.days[i * 3 + 2]!,
+    revenue: m.num[o + NUM.revenue]!,
+    touches: JSON.stringify(stored),
+  };
+  const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+  const values = [row.kind, row.ref_id, row.at, row.day, row.won_day, row.cohort_day, row.revenue, orNull(m.num[o + NUM.category]!),
+    orNull(m.num[o + NUM.assigned]!), REASONS[m.reason[i]!], row.touches];
+  return { row, values, stored };
+}
 
 export function rulesHash(s: Settings): string {
   const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
@@ -48,37 +79,17 @@ export class Materialiser {
     this.loader = new InputLoader(db, ctx);
   }
 
-  private toRow(c: ConvInput): { row: ConvRow & { category: number | null; assigned: number | null; reason: string | null }; stored: StoredTouch[] } {
-    const stored: StoredTouch[] = c.touches.map((t) => [this.tuples.idOf(t), t.at, t.direct ? 1 : 0]);
-    return {
-      stored,
-      row: {
-        kind: KIND_CODE[c.kind],
-        ref_id: c.id,
-        at: c.at,
-        day: this.cal.day(c.at),
-        won_day: c.wonAt === null ? null : this.cal.day(c.wonAt),
-        cohort_day: this.cal.day(c.cohortAt),
-        revenue: c.revenue,
-        category: c.category,
-        assigned: c.assigned,
-        reason: c.reason,
-        touches: JSON.stringify(stored),
-      },
-    };
-  }
-
   private upsertConvStmt: Statement | null = null;
 
-  private insertConv(row: ReturnType<Materialiser['toRow']>['row']): void {
+  /** Inserts or replaces a conv row (values in CONV_COLUMNS order). */
+  private upsertConv(values: unknown[]): void {
     this.upsertConvStmt ??= this.db.prepare(
-      `INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches)
-       VALUES (@kind, @ref_id, @at, @day, @won_day, @cohort_day, @revenue, @category, @assigned, @reason, @touches)
+      `INSERT INTO conv (${CONV_COLUMNS}) VALUES ${ONE_ROW}
        ON CONFLICT (kind, ref_id) DO UPDATE SET at = excluded.at, day = excluded.day, won_day = excluded.won_day,
          cohort_day = excluded.cohort_day, revenue = excluded.revenue, category = excluded.category,
          assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches`,
     );
-    this.upsertConvStmt.run(row);
+    this.upsertConvStmt.run(values);
   }
 
   /** Recomputes everything (rules changed, first run, or on demand). */
@@ -121,16 +132,13 @@ export class Materialiser {
     const threaded = reader === 'thread' || (reader === 'auto' && !db.memory && total >= THREAD_FROM);
     const messages = threaded ? threadedInputs(db, this.settings) : fullInputs(db, this.settings);
     // the table was emptied above: plain inserts, INSERT_BATCH rows per statement
-    const columns = 'INSERT INTO conv (kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches) VALUES ';
-    const oneRow = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const insertBatch = db.prepare(columns + Array<string>(INSERT_BATCH).fill(oneRow).join(', '));
-    const insertOne = db.prepare(columns + oneRow);
+    const insertBatch = db.prepare(`INSERT INTO conv (${CONV_COLUMNS}) VALUES ${Array<string>(INSERT_BATCH).fill(ONE_ROW).join(', ')}`);
+    const insertOne = db.prepare(`INSERT INTO conv (${CONV_COLUMNS}) VALUES ${ONE_ROW}`);
     const pending: unknown[] = [];
     const dims: TouchDims[] = [];
     const tupleOf: number[] = [];
     const tuple = (k: number) => (tupleOf[k] ??= this.tuples.idOf(dims[k]!));
     const counts = new TrackingCounts(this.cal, true);
-    const orNull = (v: number) => (Number.isNaN(v) ? null : v);
     for (const m of messages) {
       for (const d of m.newDims) dims[d.dimsKey] = d;
       if (m.t === 'tracking') {
@@ -138,25 +146,9 @@ export class Materialiser {
         continue;
       }
       for (let i = 0; i < m.n; i++) {
-        const stored: StoredTouch[] = [];
-        for (let j = m.start[i]!; j < m.start[i + 1]!; j++) {
-          const k = m.touchDims[j]!;
-          stored.push([tuple(k), m.touchAt[j]!, dims[k]!.direct ? 1 : 0]);
-        }
-        const o = i * NUM.width;
-        const row: ConvRow = {
-          kind: m.kind,
-          ref_id: m.num[o + NUM.id]!,
-          at: m.num[o + NUM.at]!,
-          day: m.days[i * 3]!,
-          won_day: m.days[i * 3 + 1]! || null,
-          cohort_day: m.days[i * 3 + 2]!,
-          revenue: m.num[o + NUM.revenue]!,
-          touches: JSON.stringify(stored),
-        };
-        pending.push(row.kind, row.ref_id, row.at, row.day, row.won_day, row.cohort_day, row.revenue, orNull(m.num[o + NUM.category]!),
-          orNull(m.num[o + NUM.assigned]!), REASONS[m.reason[i]!], row.touches);
-        if (pending.length === INSERT_BATCH * 11) {
+        const { row, values, stored } = decode(m, i, dims, tuple);
+        pending.push(...values);
+        if (pending.length === INSERT_BATCH * values.length) {
           insertBatch.run(pending);
           pending.length = 0;
         }
@@ -165,7 +157,7 @@ export class Materialiser {
       done += m.n;
       onProgress?.(done, total);
     }
-    for (let i = 0; i < pending.length; i += 11) insertOne.run(pending.slice(i, i + 11));
+    for (let i = 0; i < pending.length; i += COLUMNS_N) insertOne.run(pending.slice(i, i + COLUMNS_N));
     db.transaction(() => {
       for (const ix of convIndexes) db.exec(ix.sql);
       acc.write(db, 'replace');
@@ -200,22 +192,26 @@ export class Materialiser {
     const acc = new Rollups();
     const getOld = db.prepare('SELECT kind, ref_id, at, day, won_day, cohort_day, revenue, touches FROM conv WHERE kind = ? AND ref_id = ?');
     const delOld = db.prepare('DELETE FROM conv WHERE kind = ? AND ref_id = ?');
+    const tuple = (k: number) => this.tuples.idOf(this.loader.dimsList[k]!);
     db.transaction(() => {
       for (const kindCode of [1, 2, 3]) {
         const kind = CODE_KIND[kindCode]!;
         const ids = targets.filter((t) => t.kind === kindCode).map((t) => t.ref_id);
         if (ids.length === 0) continue;
-        const fresh = new Map(this.loader.loadIds(kind, ids).map((c) => [c.id, c]));
+        const convs = this.loader.loadIds(kind, ids);
+        // the same rows as a full recompute makes: through a chunk, with the loader's dims
+        const chunk = encode(kindCode as 1 | 2 | 3, convs, [], this.cal);
+        const fresh = new Map(convs.map((c, i) => [c.id, i]));
         for (const id of new Set(ids)) {
           const old = getOld.get(kindCode, id) as ConvRow | undefined;
           if (old) acc.apply(old, JSON.parse(old.touches) as StoredTouch[], -1);
-          const c = fresh.get(id);
-          if (!c) {
+          const i = fresh.get(id);
+          if (i === undefined) {
             if (old) delOld.run(kindCode, id);
             continue;
           }
-          const { row, stored } = this.toRow(c);
-          this.insertConv(row);
+          const { row, values, stored } = decode(chunk, i, this.loader.dimsList, tuple);
+          this.upsertConv(values);
           acc.apply(row, stored, 1);
         }
       }

@@ -28,6 +28,8 @@ const ENGINE_WORKER = here('./engine-worker.js');
 
 registerAppScheme();
 app.enableSandbox();
+// only `npm start` / `npm run dev` point the engine at a separate native build (db/open.ts)
+if (app.isPackaged) delete process.env.SKVOZ_SQLITE_NATIVE;
 
 process.on('uncaughtException', (err) => log.error('uncaughtException', err));
 process.on('unhandledRejection', (reason) => log.error('unhandledRejection', reason));

@@ -19,8 +19,15 @@ export interface OpenOptions {
  *   backfill throughput on laptops.
  * - foreign keys on, 5 s busy timeout.
  */
+/**
+ * `npm start` / `npm run dev` run the app with better-sqlite3 built for Electron kept apart from
+ * the Node build the CLI and tests load (scripts/native.mjs); they name it here. The packaged app
+ * clears it (shell/index.ts) and loads the module electron-builder rebuilt in place.
+ */
+const nativeBinding = process.env.SKVOZ_SQLITE_NATIVE || undefined;
+
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false, nativeBinding });
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -35,6 +35,7 @@ export const CALL_CHANNELS = [
   'costs:import',
   'costs:list',
   'costs:delete',
+  'costs:sources',
   'views:list',
   'views:save',
   'views:delete',

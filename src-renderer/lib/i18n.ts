@@ -1,8 +1,10 @@
 // The UI's words: Russian first, English second. `en` must have exactly the keys of `ru` —
 // a missing or extra key is a compile error. Placeholders are `{name}`.
+import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
 
 const ru = {
+  ...costsRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -626,6 +628,7 @@ export type MessageKey = keyof typeof ru;
 export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
+  ...costsEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',

@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CALL_CHANNELS, isShellChannel, type CallChannel, type EngineChannel, type EventChannel } from '@shared/channels';
 import {
   inputSchemas,
+  SecretKeySchema,
   type AppError,
   type DemoSize,
   type EventPayloads,
@@ -178,7 +179,9 @@ export class TestSecrets {
     }
     if (channel === 'secrets:set') {
       const v = parsed.data as Input<'secrets:set'>;
-      const key: SecretKey = v.kind === 'bitrix24_webhook' ? { kind: v.kind } : { kind: v.kind, siteId: v.siteId };
+      const { value: _value, ...rest } = v;
+      void _value;
+      const key = SecretKeySchema.parse(rest);
       this.provider.set(key, v.value);
       if (v.kind === 'bitrix24_webhook') this.webhook = v.value;
     } else if (channel === 'secrets:clear') {
@@ -202,6 +205,8 @@ export class TestSecrets {
       storageAvailable: true,
       bitrix24: { configured: this.webhook !== null, host },
       calltouch: sites.map((s) => ({ siteId: s.siteId, configured: this.provider.has({ kind: 'calltouch_token', siteId: s.siteId }) })),
+      yandexDirect: this.provider.has({ kind: 'yandex_direct_token', login: '' }) ? [{ login: '', configured: true }] : [],
+      vkAds: { configured: this.provider.has({ kind: 'vk_ads_credentials' }) },
     };
   }
 }

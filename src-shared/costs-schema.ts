@@ -1,0 +1,41 @@
+// Costs: the column roles of a costs file, the mapping a preview confirms, API cost sources.
+import { z } from 'zod';
+
+/** What a column of a costs file can hold. */
+export const COST_ROLES = ['date', 'source', 'medium', 'campaign', 'content', 'term', 'cost', 'currency', 'impressions', 'clicks', 'campaignId'] as const;
+export type CostRole = (typeof COST_ROLES)[number];
+
+/** Recognised file layouts: Yandex Metrica's expenses CSV, a Direct statistics export, a VK Ads export, anything else. */
+export const COST_LAYOUTS = ['metrica', 'yandex_direct', 'vk_ads', 'generic'] as const;
+export type CostLayout = (typeof COST_LAYOUTS)[number];
+
+const label = z.string().trim().max(126);
+
+/** The preview's answer: which column (0-based) holds which role, and values for the whole file. */
+export const CostMappingSchema = z.object({
+  /** role → column index, or null for "not in the file" */
+  columns: z.partialRecord(z.enum(COST_ROLES), z.number().int().min(0).max(500).nullable()).default({}),
+  /** the header's line (1-based) when the file has text above it */
+  headerLine: z.number().int().min(1).max(1000).optional(),
+  /** source / medium for every row when the file has no such column (Direct: yandex / cpc) */
+  source: label.optional(),
+  medium: label.optional(),
+});
+export type CostMapping = z.infer<typeof CostMappingSchema>;
+
+/** Ad platforms Skvoz pulls costs from. */
+export const AD_PLATFORMS = ['yandex_direct', 'vk_ads'] as const;
+export type AdPlatform = (typeof AD_PLATFORMS)[number];
+
+/** Costs pulled from an ad platform, per account (costs:list shows them beside the CSV batches). */
+export interface ApiCostSource {
+  platform: AdPlatform;
+  /** Direct Client-Login or VK agency client name; '' for the token's own account */
+  account: string;
+  rows: number;
+  total: number;
+  currency: string;
+  from: string | null;
+  to: string | null;
+  lastSyncAt: string | null;
+}

@@ -123,7 +123,8 @@ async function backoff(
   err: AdApiError,
 ): Promise<number> {
   const exp = Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + t.random() * 0.5);
-  const wait = Math.round(waitMs ?? exp);
+  // a server-named wait is honoured up to 10 × the longest back-off (10 min on the real APIs)
+  const wait = Math.round(waitMs === null ? exp : Math.min(waitMs, t.retryMaxMs * 10));
   o.counters.retries++;
   o.log.warn(`${o.label}: ${err.failure}${err.apiCode !== null ? ` ${err.apiCode}` : ''} (попытка ${attempt}/${t.maxAttempts}), повтор через ${wait} мс`);
   await t.clock.sleep(wait, o.signal);

@@ -31,7 +31,8 @@ export function vkBaseUrl(settings: Settings, overrides: SourceOverrides): strin
 
 function accountError(client: string, err: unknown): unknown {
   if (!(err instanceof SkvozError) || err.code === 'cancelled') return err;
-  return new SkvozError(err.code, `VK Реклама${client ? `, клиент ${client}` : ''}: ${err.message}`);
+  const message = err.message.startsWith('VK Реклама') ? err.message.replace(/^VK Реклама:?\s*/, '') : err.message;
+  return new SkvozError(err.code, `VK Реклама${client ? `, клиент ${client}` : ''}: ${message}`);
 }
 
 export async function runVk(ctx: SourceSyncContext, opts: VkSyncOptions = {}): Promise<{ rows: number }> {

@@ -37,7 +37,8 @@ async function tokenFor(secrets: SecretProvider, login: string): Promise<string 
 
 function accountError(login: string, err: unknown): unknown {
   if (!(err instanceof SkvozError) || err.code === 'cancelled') return err;
-  return new SkvozError(err.code, `Яндекс Директ${login ? `, логин ${login}` : ''}: ${err.message}`);
+  const message = err.message.startsWith('Яндекс Директ') ? err.message.replace(/^Яндекс Директ:?\s*/, '') : err.message;
+  return new SkvozError(err.code, `Яндекс Директ${login ? `, логин ${login}` : ''}: ${message}`);
 }
 
 export async function runDirect(ctx: SourceSyncContext, opts: DirectSyncOptions = {}): Promise<{ rows: number }> {

@@ -90,7 +90,7 @@ function parseCount(raw: string): number | null | 'bad' {
   return Math.round(n);
 }
 
-const TOTALS = /^(итого|итог|всего|total|totals|total rows)\b/i;
+const TOTALS = /^(итого|итог|всего|total|totals|total rows)(?=$|[\s:;,.])/i;
 const MAX_RANGE_DAYS = 3660;
 
 const ROLE_NAME: Record<'date' | 'cost', string> = { date: '«Дата» (Date)', cost: '«Расход» (Expenses)' };

@@ -6,7 +6,7 @@ import type { ErrorCode } from '@shared/contract';
 import { SkvozError } from '../../errors';
 import type { Logger } from '../../log';
 import { cancelledError, realClock, type Clock } from '../clock';
-import type { RateLimiter } from '../calltouch/limiter';
+import { RateLimiter } from '../calltouch/limiter';
 
 export class AdApiError extends SkvozError {
   constructor(
@@ -170,4 +170,17 @@ export function definedTuning(o: Partial<AdTuning>): Partial<AdTuning> {
     if (o[k] !== undefined) (out as Record<string, unknown>)[k] = o[k];
   }
   return out;
+}
+
+let envLimiter: RateLimiter | null = null;
+/**
+ * Test knob: SKVOZ_ADS_RPS raises the pace of the ad clients, honoured only when the base URL is a
+ * loopback host (a local fake) — the real APIs always get their shared limiters.
+ */
+export function loopbackTuning(baseUrl: string): Partial<AdTuning> {
+  const rps = Number(process.env.SKVOZ_ADS_RPS);
+  const host = new URL(baseUrl).hostname;
+  if (!Number.isFinite(rps) || rps <= 0 || !['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host)) return {};
+  envLimiter ??= new RateLimiter(rps);
+  return { limiter: envLimiter, retryBaseMs: 50, retryMaxMs: 500 };
 }

@@ -6,7 +6,7 @@ import type { SourceOverrides, SourceSync, SourceSyncContext } from '../../sync/
 import { clearCursors } from '../../sync/cursor';
 import type { SecretProvider } from '../../secrets';
 import type { Workspace } from '../../workspace';
-import { checkAdBaseUrl, type AdTuning } from '../ads/http';
+import { checkAdBaseUrl, loopbackTuning, type AdTuning } from '../ads/http';
 import { DaysProgress } from '../ads/progress';
 import { pullDays } from '../ads/sync-days';
 import { VkAdsClient } from './client';
@@ -48,7 +48,7 @@ export async function runVk(ctx: SourceSyncContext, opts: VkSyncOptions = {}): P
   const errors: unknown[] = [];
   for (const name of vkClients(ws.settings, overrides)) {
     try {
-      const client = new VkAdsClient({ ...opts.tuning, baseUrl, credentials, client: name, signal, log: ctx.log });
+      const client = new VkAdsClient({ ...loopbackTuning(baseUrl), ...opts.tuning, baseUrl, credentials, client: name, signal, log: ctx.log });
       clients.push(client);
       let plans: Map<string, string> | null = null;
       rows += await pullDays({

@@ -7,7 +7,7 @@ import type { SourceOverrides, SourceSync, SourceSyncContext } from '../../sync/
 import { clearCursors } from '../../sync/cursor';
 import type { SecretProvider } from '../../secrets';
 import type { Workspace } from '../../workspace';
-import { checkAdBaseUrl, type AdTuning } from '../ads/http';
+import { checkAdBaseUrl, loopbackTuning, type AdTuning } from '../ads/http';
 import { DaysProgress } from '../ads/progress';
 import { pullDays } from '../ads/sync-days';
 import { DirectClient } from './client';
@@ -55,7 +55,7 @@ export async function runDirect(ctx: SourceSyncContext, opts: DirectSyncOptions 
     try {
       const token = await tokenFor(ctx.secrets, login);
       if (!token) throw new SkvozError('auth_failed', 'не задан OAuth-токен — добавьте его в «Настройках».');
-      const client = new DirectClient({ ...opts.tuning, baseUrl, token, login, signal, log: ctx.log });
+      const client = new DirectClient({ ...loopbackTuning(baseUrl), ...opts.tuning, baseUrl, token, login, signal, log: ctx.log });
       clients.push(client);
       const currency = await client.currency();
       rows += await pullDays({

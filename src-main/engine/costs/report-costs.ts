@@ -1,7 +1,7 @@
 // Costs on report rows (REPORTS.md "Costs at a level"): imported rows (CSV, demo) and rows pulled
 // from ad platforms. Both coexist; where an API gives a day + source / medium / campaign (after
 // normalisation), the CSV rows of that key are left out, so a cost is never counted twice.
-import type { Dimension } from '@shared/contract';
+import type { AdPlatform, Dimension } from '@shared/contract';
 import { makeNormaliser, type Dims } from '@shared/normalise';
 import type { BaseMetrics } from '@shared/metrics';
 import type { Workspace } from '../workspace';
@@ -32,24 +32,35 @@ export function addCosts(ws: Workspace, from: string, to: string, sink: CostSink
     m.clicks += r.clicks ?? 0;
   };
   const hasApi = ws.db.prepare('SELECT 1 FROM ad_cost WHERE day >= ? AND day <= ? LIMIT 1').get(from, to) !== undefined;
-  // without API rows the CSV rows need no day-level check (the common, fast case)
-  const perDay = byDay || hasApi;
-  const day = perDay ? 'day' : "'0'";
+  const dimsCache = new Map<string, Dims>();
+  const apiDims = (platform: AdPlatform, id: string, name: string): Dims => {
+    const k = `${platform}\u0001${id}\u0001${name}`;
+    let d = dimsCache.get(k);
+    if (!d) dimsCache.set(k, (d = norm.dims(adDims(ws.settings, platform, id, name))));
+    return d;
+  };
+  // the keys an API covers, only on days that also have imported rows (the common case has none)
   const covered = new Set<string>();
   if (hasApi) {
+    const keys = ws.db
+      .prepare(
+        `SELECT DISTINCT day, platform, campaign_id, campaign_name FROM ad_cost
+          WHERE day >= ? AND day <= ? AND day IN (SELECT DISTINCT day FROM cost WHERE day >= ? AND day <= ?)`,
+      )
+      .all(from, to, from, to) as { day: string; platform: AdPlatform; campaign_id: string; campaign_name: string }[];
+    for (const k of keys) covered.add(keyOf(k.day, apiDims(k.platform, k.campaign_id, k.campaign_name)));
+    const apiDay = byDay ? 'day' : "'0'";
     const api = ws.db
       .prepare(
-        `SELECT day, platform, campaign_id, campaign_name, currency, sum(amount) AS amount,
+        `SELECT ${apiDay} AS day, platform, campaign_id, campaign_name, currency, sum(amount) AS amount,
                 sum(impressions) AS impressions, sum(clicks) AS clicks
-           FROM ad_cost WHERE day >= ? AND day <= ? GROUP BY day, platform, campaign_id, campaign_name, currency`,
+           FROM ad_cost WHERE day >= ? AND day <= ? GROUP BY ${byDay ? 'day, ' : ''}platform, campaign_id, campaign_name, currency`,
       )
-      .all(from, to) as (Amounts & { platform: 'yandex_direct' | 'vk_ads'; campaign_id: string; campaign_name: string })[];
-    for (const r of api) {
-      const d = norm.dims(adDims(ws.settings, r.platform, r.campaign_id, r.campaign_name));
-      covered.add(keyOf(r.day, d));
-      put(d, r);
-    }
+      .all(from, to) as (Amounts & { platform: AdPlatform; campaign_id: string; campaign_name: string })[];
+    for (const r of api) put(apiDims(r.platform, r.campaign_id, r.campaign_name), r);
   }
+  const perDay = byDay || covered.size > 0;
+  const day = perDay ? 'day' : "'0'";
   const csv = ws.db
     .prepare(
       `SELECT ${day} AS day, source, medium, campaign, content, term, currency, sum(amount) AS amount,
@@ -59,7 +70,7 @@ export function addCosts(ws: Workspace, from: string, to: string, sink: CostSink
     .all(from, to) as (Record<Dimension, string> & Amounts)[];
   for (const c of csv) {
     const d = norm.dims(c);
-    if (hasApi && covered.has(keyOf(c.day, d))) continue;
+    if (covered.size > 0 && covered.has(keyOf(c.day, d))) continue;
     put(d, c);
   }
 }

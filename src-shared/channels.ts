@@ -36,6 +36,7 @@ export const CALL_CHANNELS = [
   'costs:list',
   'costs:delete',
   'costs:sources',
+  'costs:coverage',
   'views:list',
   'views:save',
   'views:delete',

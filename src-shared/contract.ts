@@ -26,7 +26,7 @@ export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
 export * from './costs-schema';
-import { CostMappingSchema, type ApiCostSource, type CostLayout, type CostRole } from './costs-schema';
+import { CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -414,6 +414,7 @@ export const inputSchemas = {
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
   'costs:sources': noInput,
+  'costs:coverage': CostCoverageSchema,
   'views:list': noInput,
   'views:save': ViewSaveSchema,
   'views:delete': ViewDeleteSchema,
@@ -466,6 +467,7 @@ export interface Outputs {
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
   'costs:sources': ApiCostSource[];
+  'costs:coverage': CostCoverage;
   'costs:delete': { deleted: number };
   'views:list': SavedView[];
   'views:save': SavedView;

@@ -39,3 +39,26 @@ export interface ApiCostSource {
   to: string | null;
   lastSyncAt: string | null;
 }
+
+export const CostCoverageSchema = z.object({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Дата в формате ГГГГ-ММ-ДД'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Дата в формате ГГГГ-ММ-ДД'),
+});
+
+/** Data health: which sources / mediums have costs in a period, and from where. */
+export interface CostCoverageRow {
+  source: string | null;
+  medium: string | null;
+  leads: number;
+  cost: number;
+  /** days of the period with a cost row */
+  days: number;
+  origin: 'csv' | 'api' | 'both' | 'none';
+}
+
+export interface CostCoverage {
+  from: string;
+  to: string;
+  days: number;
+  rows: CostCoverageRow[];
+}

@@ -28,6 +28,7 @@ import { reportOptions } from './reports/options';
 import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
 import { deleteCostBatch, importCosts, listApiCostSources, listCostBatches } from './costs/store';
+import { costCoverage } from './costs/coverage';
 import { VisitService } from './visits/service';
 import { deleteView, listViews, saveView } from './views/store';
 import { Background } from './background';
@@ -325,6 +326,7 @@ export class Engine {
       }),
     'costs:list': () => listCostBatches(this.workspace.db),
     'costs:sources': () => listApiCostSources(this.workspace.db),
+    'costs:coverage': (q) => costCoverage(this.workspace, q.from, q.to),
     'costs:delete': (input) => {
       deleteCostBatch(this.workspace.db, input.id);
       return { deleted: input.id };

@@ -76,6 +76,7 @@ export const costsRu = {
   'health.costs.origin.api': 'API',
   'health.costs.origin.both': 'файл и API',
   'health.costs.origin.none': 'нет расходов',
+  'health.costs.empty': '(не задано)',
 } as const satisfies Record<string, string>;
 
 export const costsEn: Record<keyof typeof costsRu, string> = {
@@ -153,4 +154,5 @@ export const costsEn: Record<keyof typeof costsRu, string> = {
   'health.costs.origin.api': 'API',
   'health.costs.origin.both': 'file and API',
   'health.costs.origin.none': 'no costs',
+  'health.costs.empty': '(not set)',
 };

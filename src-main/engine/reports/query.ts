@@ -3,7 +3,7 @@
 // the per-conversion table instead, since rollups are not keyed by them.
 import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
-import { makeNormaliser, type Dims } from '@shared/normalise';
+import type { Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';

@@ -38,6 +38,8 @@ export async function startFakeVk(o: FakeVkOptions): Promise<FakeVk> {
   const refreshOwner = new Map<string, string>();
   let window: number[] = [];
   let daily = 0;
+  // assigned once the server exists; the handlers read it later
+  // eslint-disable-next-line prefer-const
   let fake: FakeVk;
   const issue = (account: string): FakeRes => {
     const live = fake.live.get(account) ?? new Set<string>();

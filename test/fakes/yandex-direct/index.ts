@@ -39,6 +39,8 @@ const err = (status: number, code: number, text: string, detail: string): FakeRe
 export async function startFakeDirect(o: FakeDirectOptions): Promise<FakeDirect> {
   const opts = { currency: 'RUB', offlinePolls: 1, retryIn: 0, unitsLimit: 64_000, agency: false, ...o } as FakeDirect['opts'];
   const pending = new Map<string, number>();
+  // assigned once the server exists; the handlers read it later
+  // eslint-disable-next-line prefer-const
   let fake: FakeDirect;
 
   const account = (req: FakeReq): { ds: AdDataset; login: string } | FakeRes => {

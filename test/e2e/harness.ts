@@ -28,6 +28,7 @@ import {
   type Result,
   type SecretKey,
   type SecretsStatus,
+  type SourceKind,
 } from '@shared/contract';
 import { Engine, type SourceTester } from '../../src-main/engine/engine';
 import type { SourceOverrides, SourceSync } from '../../src-main/engine/sync/orchestrator';
@@ -222,7 +223,7 @@ export interface HarnessOptions {
   overrides?: SourceOverrides;
   /** The connectors (e.g. with fast retry knobs for tests); default: the engine's own. */
   sources?: SourceSync[];
-  testers?: Partial<Record<'bitrix24' | 'calltouch', SourceTester>>;
+  testers?: Partial<Record<SourceKind, SourceTester>>;
 }
 
 /** Returns a reply to use instead of the engine's, or undefined to let the call through. */

@@ -45,8 +45,9 @@ export async function testYandexDirect(input: SourceTestInput, ctx: Parameters<S
     Object.assign(details, { currency, campaignsYesterday: campaigns, costYesterday: spent, date: yesterday });
     if (client.units) details.unitsLeft = client.units.rest;
     const who = login ? `логин ${login}` : 'свой аккаунт';
-    const units = client.units ? `, баллов API осталось ${client.units.rest} из ${client.units.limit}` : '';
-    return { ok: true, code: null, message: `Подключение работает: ${who}, валюта ${currency}; вчера ${campaigns} кампаний потратили ${spent} ${currency}${units}.`, details };
+    const money = new Intl.NumberFormat('ru-RU', { style: 'currency', currency, maximumFractionDigits: 2 }).format(spent);
+    const units = client.units ? `, баллов API осталось ${client.units.rest.toLocaleString('ru-RU')} из ${client.units.limit.toLocaleString('ru-RU')}` : '';
+    return { ok: true, code: null, message: `Подключение работает: ${who}, валюта ${currency}; вчера ${campaigns} кампаний потратили ${money}${units}.`, details };
   } catch (err) {
     return failure(err, details);
   }

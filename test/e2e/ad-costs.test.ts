@@ -56,7 +56,7 @@ describe('ad costs in the app', () => {
     await panel.waitFor();
     await page.getByTestId('ads-direct-token').fill(DIRECT_TOKEN);
     await page.getByTestId('ads-direct-save').click();
-    await page.getByTestId('ads-direct-result').getByText(/Подключение работает: свой аккаунт, валюта RUB; вчера \d+ кампаний потратили [\d  ]+,\d{2} ₽/).waitFor();
+    await page.getByTestId('ads-direct-result').getByText(/Подключение работает: свой аккаунт, валюта RUB; вчера \d+ кампаний потратили [\d\s]+,\d{2}\s₽/).waitFor();
     await page.getByTestId('ads-vk-token').fill(`${VK_ID}:${VK_SECRET}`);
     await page.getByTestId('ads-vk-save').click();
     await page.getByTestId('ads-vk-result').getByText(/Подключение работает: свой кабинет, кампаний: 1/).waitFor();

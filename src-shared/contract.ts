@@ -26,7 +26,7 @@ export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
 export * from './costs-schema';
-import { CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
+import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -100,46 +100,7 @@ export const SettingsSchema = z.object({
     })
     .default({ baseUrl: 'https://api.calltouch.ru', sites: [], trailingDays: 3 }),
   /** ad costs pulled from Yandex Direct and VK Ads (issue 16) */
-  adCosts: z
-    .object({
-      /** Direct's IncludeVAT: costs with VAT (as billed) or without */
-      vat: z.enum(['with', 'without']).default('with'),
-      /** each run pulls again this many days before today: platforms correct costs after the fact */
-      trailingDays: z.number().int().min(0).max(60).default(7),
-      /** first day to pull; null = 365 days before the first sync */
-      historyStart: isoDate.nullable().default(null),
-      /** campaign value of a cost row: the campaign's name, or its id (ads tagged utm_campaign={campaign_id}) */
-      campaignAs: z.enum(['name', 'id']).default('name'),
-      /** explicit campaign id → UTM campaign value, keyed `yandex_direct:<id>` / `vk_ads:<id>` */
-      campaignMap: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
-      yandexDirect: z
-        .object({
-          baseUrl: z.string().default('https://api.direct.yandex.com'),
-          /** agency: the clients' logins (Client-Login); empty = the token's own account */
-          logins: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
-        })
-        .default({ baseUrl: 'https://api.direct.yandex.com', logins: [] }),
-      vkAds: z
-        .object({
-          baseUrl: z.string().default('https://ads.vk.com'),
-          /** agency: the clients' user names (agency_client_name); empty = the own account */
-          clients: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
-          /** utm_medium of VK costs */
-          medium: z.string().trim().min(1).max(50).default('cpc'),
-          /** currency of the VK Ads cabinet */
-          currency: z.string().regex(/^[A-Z]{3}$/, 'Код валюты из трёх латинских букв').default('RUB'),
-        })
-        .default({ baseUrl: 'https://ads.vk.com', clients: [], medium: 'cpc', currency: 'RUB' }),
-    })
-    .default({
-      vat: 'with',
-      trailingDays: 7,
-      historyStart: null,
-      campaignAs: 'name',
-      campaignMap: {},
-      yandexDirect: { baseUrl: 'https://api.direct.yandex.com', logins: [] },
-      vkAds: { baseUrl: 'https://ads.vk.com', clients: [], medium: 'cpc', currency: 'RUB' },
-    }),
+  adCosts: AdCostsSettingsSchema,
   sync: z
     .object({ intervalMinutes: z.number().int().min(0).max(24 * 60).default(15) })
     .default({ intervalMinutes: 15 }),

@@ -1,6 +1,10 @@
 // Costs: the column roles of a costs file, the mapping a preview confirms, API cost sources.
 import { z } from 'zod';
 
+import { isIsoDate } from './time';
+
+const isoDay = z.string().refine(isIsoDate, { message: 'Дата в формате ГГГГ-ММ-ДД' });
+
 /** What a column of a costs file can hold. */
 export const COST_ROLES = ['date', 'source', 'medium', 'campaign', 'content', 'term', 'cost', 'currency', 'impressions', 'clicks', 'campaignId'] as const;
 export type CostRole = (typeof COST_ROLES)[number];
@@ -62,3 +66,45 @@ export interface CostCoverage {
   days: number;
   rows: CostCoverageRow[];
 }
+
+/** Workspace settings of the ad-platform cost syncs (Settings.adCosts). */
+export const AdCostsSettingsSchema = z
+    .object({
+      /** Direct's IncludeVAT: costs with VAT (as billed) or without */
+      vat: z.enum(['with', 'without']).default('with'),
+      /** each run pulls again this many days before today: platforms correct costs after the fact */
+      trailingDays: z.number().int().min(0).max(60).default(7),
+      /** first day to pull; null = 365 days before the first sync */
+      historyStart: isoDay.nullable().default(null),
+      /** campaign value of a cost row: the campaign's name, or its id (ads tagged utm_campaign={campaign_id}) */
+      campaignAs: z.enum(['name', 'id']).default('name'),
+      /** explicit campaign id → UTM campaign value, keyed `yandex_direct:<id>` / `vk_ads:<id>` */
+      campaignMap: z.record(z.string(), z.string().trim().min(1).max(200)).default({}),
+      yandexDirect: z
+        .object({
+          baseUrl: z.string().default('https://api.direct.yandex.com'),
+          /** agency: the clients' logins (Client-Login); empty = the token's own account */
+          logins: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+        })
+        .default({ baseUrl: 'https://api.direct.yandex.com', logins: [] }),
+      vkAds: z
+        .object({
+          baseUrl: z.string().default('https://ads.vk.com'),
+          /** agency: the clients' user names (agency_client_name); empty = the own account */
+          clients: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
+          /** utm_medium of VK costs */
+          medium: z.string().trim().min(1).max(50).default('cpc'),
+          /** currency of the VK Ads cabinet */
+          currency: z.string().regex(/^[A-Z]{3}$/, 'Код валюты из трёх латинских букв').default('RUB'),
+        })
+        .default({ baseUrl: 'https://ads.vk.com', clients: [], medium: 'cpc', currency: 'RUB' }),
+    })
+    .default({
+      vat: 'with',
+      trailingDays: 7,
+      historyStart: null,
+      campaignAs: 'name',
+      campaignMap: {},
+      yandexDirect: { baseUrl: 'https://api.direct.yandex.com', logins: [] },
+      vkAds: { baseUrl: 'https://ads.vk.com', clients: [], medium: 'cpc', currency: 'RUB' },
+    });

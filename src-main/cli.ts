@@ -5,11 +5,11 @@ import { basename, resolve } from 'node:path';
 import { Engine } from './engine/engine';
 import { Workspace } from './engine/workspace';
 import { createDemoWorkspace } from './engine/demo/workspace';
-import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
+import { envCalltouchSiteIds, envList, envSecrets } from './cli/env-secrets';
 import { VISITS_HELP, runVisits } from './cli/visits';
 import { EXPORT_HELP, runExportCli } from './cli/export';
 import { reportToCsv } from './engine/reports/csv';
-import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
+import { DemoSizeSchema, SourceKindSchema, type SourceKind, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
 
 const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
@@ -23,12 +23,18 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
                [--format json|csv] [--out FILE]
       Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
       MODEL: last_non_direct (по умолчанию), last, first, linear, position, time_decay, markov.
-  skvoz sync   --workspace DIR [--only bitrix24|calltouch] [--full]
+  skvoz sync   --workspace DIR [--only bitrix24|calltouch|yandex_direct|vk_ads] [--full]
       Синхронизация / sync. Секреты из окружения / secrets from the environment:
       SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES="siteId:token[,siteId:token]",
-      SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
+      SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru),
+      SKVOZ_YANDEX_DIRECT_TOKEN (OAuth), SKVOZ_YANDEX_DIRECT_TOKENS="login:token[,…]",
+      SKVOZ_YANDEX_DIRECT_LOGINS="login1,login2" (агентство / agency),
+      SKVOZ_VK_ADS_TOKEN="client_id:client_secret", SKVOZ_VK_ADS_CLIENTS="name1,name2",
+      SKVOZ_YANDEX_DIRECT_BASE_URL, SKVOZ_VK_ADS_BASE_URL.
   skvoz costs import --workspace DIR FILE [--skip-errors]
-      Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
+      Загрузить расходы: CSV Яндекс Метрики, выгрузки Директа и VK Рекламы, своя таблица
+      с колонками «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики» /
+      import ad costs (Metrica CSV, Direct and VK Ads exports, Russian headers).
 ${VISITS_HELP}
 ${EXPORT_HELP}
   skvoz --help
@@ -108,7 +114,8 @@ async function cmdSync(values: Record<string, string | boolean | undefined>): Pr
   const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
   if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
   const only = values.only as string | undefined;
-  if (only !== undefined && only !== 'bitrix24' && only !== 'calltouch') fail('--only: bitrix24 или calltouch', '--only must be bitrix24 or calltouch');
+  const kinds = SourceKindSchema.options as readonly string[];
+  if (only !== undefined && !kinds.includes(only)) fail(`--only: ${kinds.join(', ')}`, `--only must be one of ${kinds.join(', ')}`);
   let last = 0;
   const engine = new Engine({
     workspaceDir: dir,
@@ -116,6 +123,10 @@ async function cmdSync(values: Record<string, string | boolean | undefined>): Pr
     overrides: {
       calltouchBaseUrl: process.env.SKVOZ_CALLTOUCH_BASE_URL || undefined,
       calltouchSiteIds: envCalltouchSiteIds(),
+      yandexDirectBaseUrl: process.env.SKVOZ_YANDEX_DIRECT_BASE_URL || undefined,
+      yandexDirectLogins: envList(process.env.SKVOZ_YANDEX_DIRECT_LOGINS),
+      vkAdsBaseUrl: process.env.SKVOZ_VK_ADS_BASE_URL || undefined,
+      vkAdsClients: envList(process.env.SKVOZ_VK_ADS_CLIENTS),
     },
     emit: (event, payload) => {
       if (event !== 'sync:progress') return;
@@ -131,7 +142,7 @@ async function cmdSync(values: Record<string, string | boolean | undefined>): Pr
   process.once('SIGTERM', stop);
   try {
     const t0 = Date.now();
-    const { done } = await engine.sync.start(engine.workspace, { sources: only ? [only] : undefined, full: values.full === true });
+    const { done } = await engine.sync.start(engine.workspace, { sources: only ? [only as SourceKind] : undefined, full: values.full === true });
     const r = await done;
     const rows = Object.entries(r.rows).map(([k, v]) => `${k} ${v}`).join(', ') || '0';
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
@@ -167,6 +178,7 @@ async function cmdCosts(values: Record<string, string | boolean | undefined>, po
       skipErrors: values['skip-errors'] === true,
     });
     for (const e of r.errors) process.stderr.write(`  строка ${e.line}: ${e.message}\n`);
+    if (r.shadowed) process.stderr.write(`  ${r.shadowed} строк уже есть из API рекламного кабинета — в отчётах использованы данные API\n`);
     process.stdout.write(`Загружено строк: ${r.rows}, сумма ${r.total}, пропущено с ошибками: ${r.errorCount}\n`);
   } finally {
     await engine.close();

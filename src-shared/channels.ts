@@ -35,6 +35,8 @@ export const CALL_CHANNELS = [
   'costs:import',
   'costs:list',
   'costs:delete',
+  'costs:sources',
+  'costs:coverage',
   'views:list',
   'views:save',
   'views:delete',

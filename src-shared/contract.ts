@@ -25,6 +25,8 @@ export * from './visits-schema';
 export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
+export * from './costs-schema';
+import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -67,7 +69,7 @@ const noInput = z.undefined().optional();
 export const DemoSizeSchema = z.enum(['small', 'medium', 'large']);
 export type DemoSize = z.infer<typeof DemoSizeSchema>;
 
-export const SourceKindSchema = z.enum(['bitrix24', 'calltouch']);
+export const SourceKindSchema = z.enum(['bitrix24', 'calltouch', 'yandex_direct', 'vk_ads']);
 export type SourceKind = z.infer<typeof SourceKindSchema>;
 
 export const CalltouchSiteSchema = z.object({
@@ -97,6 +99,8 @@ export const SettingsSchema = z.object({
       trailingDays: z.number().int().min(0).max(30).default(3),
     })
     .default({ baseUrl: 'https://api.calltouch.ru', sites: [], trailingDays: 3 }),
+  /** ad costs pulled from Yandex Direct and VK Ads (issue 16) */
+  adCosts: AdCostsSettingsSchema,
   sync: z
     .object({ intervalMinutes: z.number().int().min(0).max(24 * 60).default(15) })
     .default({ intervalMinutes: 15 }),
@@ -157,6 +161,7 @@ export const SettingsPatchSchema = z.object({
   sync: keep(S.sync),
   visits: keep(S.visits),
   normalisation: keep(S.normalisation),
+  adCosts: keep(S.adCosts),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -215,6 +220,8 @@ export interface SyncFinished {
 export const SourceTestSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('bitrix24') }),
   z.object({ source: z.literal('calltouch'), siteId: z.number().int().positive() }),
+  z.object({ source: z.literal('yandex_direct'), login: z.string().trim().max(100).default('') }),
+  z.object({ source: z.literal('vk_ads'), client: z.string().trim().max(100).default('') }),
 ]);
 export type SourceTestInput = z.infer<typeof SourceTestSchema>;
 
@@ -232,6 +239,10 @@ export interface SourceTestResult {
 export const SecretKeySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bitrix24_webhook') }),
   z.object({ kind: z.literal('calltouch_token'), siteId: z.number().int().positive() }),
+  /** Direct OAuth token; login '' = the default token (own account, or the agency's for every client login) */
+  z.object({ kind: z.literal('yandex_direct_token'), login: z.string().trim().max(100).default('') }),
+  /** VK Ads `client_id:client_secret` (or a ready access token) */
+  z.object({ kind: z.literal('vk_ads_credentials') }),
 ]);
 export type SecretKey = z.infer<typeof SecretKeySchema>;
 
@@ -242,6 +253,12 @@ export const SecretSetSchema = z.discriminatedUnion('kind', [
     siteId: z.number().int().positive(),
     value: z.string().trim().min(1, 'Вставьте токен API').max(500),
   }),
+  z.object({
+    kind: z.literal('yandex_direct_token'),
+    login: z.string().trim().max(100).default(''),
+    value: z.string().trim().min(1, 'Вставьте OAuth-токен Директа').max(500),
+  }),
+  z.object({ kind: z.literal('vk_ads_credentials'), value: z.string().trim().min(1, 'Вставьте client_id:client_secret').max(500) }),
 ]);
 
 export interface SecretsStatus {
@@ -249,6 +266,9 @@ export interface SecretsStatus {
   storageAvailable: boolean;
   bitrix24: { configured: boolean; host: string | null };
   calltouch: { siteId: number; configured: boolean }[];
+  /** Direct tokens by login ('' = the default token) */
+  yandexDirect: { login: string; configured: boolean }[];
+  vkAds: { configured: boolean };
 }
 
 // ---------- costs ----------
@@ -260,6 +280,8 @@ export const CostImportSchema = z.object({
   skipErrors: z.boolean().default(false),
   /** parse and report without writing (preview) */
   dryRun: z.boolean().default(false),
+  /** the preview's column mapping; without it the columns are recognised by their headers */
+  mapping: CostMappingSchema.optional(),
 });
 
 export interface CostBatch {
@@ -281,9 +303,31 @@ export interface CostImportResult {
   errors: { line: number; message: string }[];
   errorCount: number;
   encoding: 'utf-8' | 'windows-1251';
-  delimiter: ',' | ';';
-  preview: { day: string; source: string; medium: string; campaign: string; content: string; term: string; amount: number; currency: string }[];
+  delimiter: ',' | ';' | '\t';
+  preview: {
+    day: string;
+    source: string;
+    medium: string;
+    campaign: string;
+    content: string;
+    term: string;
+    amount: number;
+    currency: string;
+    impressions: number | null;
+    clicks: number | null;
+  }[];
+  /** the header cells as read, its line, and which column was taken for which role */
+  header: string[];
+  headerLine: number | null;
+  columns: Partial<Record<CostRole, number>>;
+  layout: CostLayout;
+  /** source / medium given for the whole file (a Direct or VK export has no such column) */
+  source: string | null;
+  medium: string | null;
+  /** rows whose day + source / medium / campaign an ad platform's API already gives (the API wins in reports) */
+  shadowed: number;
 }
+
 
 export interface AppInfo {
   version: string;
@@ -330,6 +374,8 @@ export const inputSchemas = {
   'costs:import': CostImportSchema,
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
+  'costs:sources': noInput,
+  'costs:coverage': CostCoverageSchema,
   'views:list': noInput,
   'views:save': ViewSaveSchema,
   'views:delete': ViewDeleteSchema,
@@ -381,6 +427,8 @@ export interface Outputs {
   'visits:send': { attempted: number; sent: number; failed: number; rejected: number };
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
+  'costs:sources': ApiCostSource[];
+  'costs:coverage': CostCoverage;
   'costs:delete': { deleted: number };
   'views:list': SavedView[];
   'views:save': SavedView;

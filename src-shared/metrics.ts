@@ -31,11 +31,13 @@ export const BASE_METRICS = [
   'visits',
   'visitRevenue',
   'cost',
+  'impressions',
+  'clicks',
 ] as const;
 export type BaseMetric = (typeof BASE_METRICS)[number];
 
 /** Ratios, always recomputed from the row's sums, never averaged. */
-export const RATIO_METRICS = ['crLeadToDeal', 'crDealToWon', 'avgCheck', 'cpl', 'cpo', 'romi', 'drr'] as const;
+export const RATIO_METRICS = ['crLeadToDeal', 'crDealToWon', 'avgCheck', 'cpl', 'cpo', 'romi', 'drr', 'ctr', 'cpc'] as const;
 export type RatioMetric = (typeof RATIO_METRICS)[number];
 
 export const METRICS = [...BASE_METRICS, ...RATIO_METRICS] as const;
@@ -57,6 +59,8 @@ export function emptyBaseMetrics(): BaseMetrics {
     visits: 0,
     visitRevenue: 0,
     cost: 0,
+    impressions: 0,
+    clicks: 0,
   };
 }
 
@@ -75,6 +79,8 @@ export function withRatios(m: BaseMetrics): Metrics {
     cpo: ratio(m.cost, m.wonDeals),
     romi: ratio(m.revenue - m.cost, m.cost),
     drr: ratio(m.cost, m.revenue),
+    ctr: ratio(m.clicks, m.impressions),
+    cpc: ratio(m.cost, m.clicks),
   };
 }
 

@@ -27,7 +27,8 @@ import { explain, listDeals } from './reports/drill';
 import { reportOptions } from './reports/options';
 import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
-import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
+import { deleteCostBatch, importCosts, listApiCostSources, listCostBatches } from './costs/store';
+import { costCoverage } from './costs/coverage';
 import { VisitService } from './visits/service';
 import { deleteView, listViews, saveView } from './views/store';
 import { Background } from './background';
@@ -320,8 +321,12 @@ export class Engine {
         skipErrors: input.skipErrors,
         dryRun: input.dryRun,
         now: this.now(),
+        mapping: input.mapping,
+        settings: this.workspace.settings,
       }),
     'costs:list': () => listCostBatches(this.workspace.db),
+    'costs:sources': () => listApiCostSources(this.workspace.db),
+    'costs:coverage': (q) => costCoverage(this.workspace, q.from, q.to),
     'costs:delete': (input) => {
       deleteCostBatch(this.workspace.db, input.id);
       return { deleted: input.id };

@@ -1,8 +1,10 @@
 // The UI's words: Russian first, English second. `en` must have exactly the keys of `ru` —
 // a missing or extra key is a compile error. Placeholders are `{name}`.
+import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
 
 const ru = {
+  ...costsRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -524,7 +526,7 @@ const ru = {
   'conn.ct.duplicate': 'Этот кабинет уже добавлен',
   'conn.ct.remove': 'Удалить кабинет {id}',
   'costs.title': 'Расходы на рекламу',
-  'costs.intro': 'CSV с колонками: дата, источник, канал, кампания, объявление, ключевое слово, сумма, валюта (как выгрузка Яндекс Метрики). Повторная загрузка тех же строк заменяет их, а не удваивает.',
+  'costs.intro': 'CSV или TSV: формат Яндекс Метрики, выгрузка статистики Директа или VK Рекламы, или своя таблица с колонками «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики». Даты ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, разделитель «;», «,» или табуляция, UTF-8 или Windows-1251. Повторная загрузка тех же строк заменяет их, а не удваивает.',
   'costs.file': 'Файл CSV',
   'costs.reading': 'Читаем файл…',
   'costs.tooBig': 'Файл больше 30 МБ — разделите его на части по месяцам.',
@@ -626,6 +628,7 @@ export type MessageKey = keyof typeof ru;
 export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
+  ...costsEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',
@@ -1147,7 +1150,7 @@ const en: Record<MessageKey, string> = {
   'conn.ct.duplicate': 'This site is already added',
   'conn.ct.remove': 'Remove site {id}',
   'costs.title': 'Ad costs',
-  'costs.intro': 'CSV with columns: date, source, medium, campaign, content, term, amount, currency (like a Yandex Metrica export). Importing the same rows again replaces them, never doubles them.',
+  'costs.intro': 'CSV or TSV: the Yandex Metrica format, a Yandex Direct or VK Ads statistics export, or your own table with «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики» (or the English names). Dates DD.MM.YYYY or YYYY-MM-DD, delimiter “;”, “,” or tab, UTF-8 or Windows-1251. Importing the same rows again replaces them, never doubles them.',
   'costs.file': 'CSV file',
   'costs.reading': 'Reading the file…',
   'costs.tooBig': 'The file is over 30 MB — split it by month.',

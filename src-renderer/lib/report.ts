@@ -27,17 +27,22 @@ export const METRIC_KIND: Record<Metric, MetricKind> = {
   cpo: 'money',
   romi: 'percent',
   drr: 'percent',
+  impressions: 'count',
+  clicks: 'count',
+  ctr: 'percent',
+  cpc: 'money',
 };
 
 /** Metrics where less is better (a rise is shown as bad news). */
-const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set(['cost', 'cpl', 'cpo', 'drr']);
+const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set(['cost', 'cpl', 'cpo', 'drr', 'cpc']);
 
 /** The column chooser's groups over every REPORTS.md metric, in display order. */
-export const METRIC_GROUPS: { id: 'tracking' | 'conversions' | 'money' | 'ratios'; metrics: Metric[] }[] = [
+export const METRIC_GROUPS: { id: 'tracking' | 'conversions' | 'money' | 'ratios' | 'ads'; metrics: Metric[] }[] = [
   { id: 'tracking', metrics: ['calls', 'uniqueTargetCalls', 'requests', 'uniqueTargetRequests'] },
   { id: 'conversions', metrics: ['leads', 'deals', 'wonDeals', 'visits'] },
   { id: 'money', metrics: ['revenue', 'visitRevenue', 'cost', 'avgCheck'] },
   { id: 'ratios', metrics: ['crLeadToDeal', 'crDealToWon', 'cpl', 'cpo', 'romi', 'drr'] },
+  { id: 'ads', metrics: ['impressions', 'clicks', 'ctr', 'cpc'] },
 ];
 
 /** The visible columns of a view: its own list, or the default set when empty; in METRICS order. */

@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CALL_CHANNELS, isShellChannel, type CallChannel, type EngineChannel, type EventChannel } from '@shared/channels';
 import {
   inputSchemas,
+  SecretKeySchema,
   type AppError,
   type DemoSize,
   type EventPayloads,
@@ -27,6 +28,7 @@ import {
   type Result,
   type SecretKey,
   type SecretsStatus,
+  type SourceKind,
 } from '@shared/contract';
 import { Engine, type SourceTester } from '../../src-main/engine/engine';
 import type { SourceOverrides, SourceSync } from '../../src-main/engine/sync/orchestrator';
@@ -178,7 +180,9 @@ export class TestSecrets {
     }
     if (channel === 'secrets:set') {
       const v = parsed.data as Input<'secrets:set'>;
-      const key: SecretKey = v.kind === 'bitrix24_webhook' ? { kind: v.kind } : { kind: v.kind, siteId: v.siteId };
+      const { value: _value, ...rest } = v;
+      void _value;
+      const key = SecretKeySchema.parse(rest);
       this.provider.set(key, v.value);
       if (v.kind === 'bitrix24_webhook') this.webhook = v.value;
     } else if (channel === 'secrets:clear') {
@@ -202,6 +206,8 @@ export class TestSecrets {
       storageAvailable: true,
       bitrix24: { configured: this.webhook !== null, host },
       calltouch: sites.map((s) => ({ siteId: s.siteId, configured: this.provider.has({ kind: 'calltouch_token', siteId: s.siteId }) })),
+      yandexDirect: this.provider.has({ kind: 'yandex_direct_token', login: '' }) ? [{ login: '', configured: true }] : [],
+      vkAds: { configured: this.provider.has({ kind: 'vk_ads_credentials' }) },
     };
   }
 }
@@ -217,7 +223,7 @@ export interface HarnessOptions {
   overrides?: SourceOverrides;
   /** The connectors (e.g. with fast retry knobs for tests); default: the engine's own. */
   sources?: SourceSync[];
-  testers?: Partial<Record<'bitrix24' | 'calltouch', SourceTester>>;
+  testers?: Partial<Record<SourceKind, SourceTester>>;
 }
 
 /** Returns a reply to use instead of the engine's, or undefined to let the call through. */

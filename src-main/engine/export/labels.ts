@@ -47,6 +47,10 @@ export const METRIC_LABEL: Record<Metric, string> = {
   cpo: 'CPO',
   romi: 'ROMI',
   drr: 'ДРР',
+  impressions: 'Показы',
+  clicks: 'Клики',
+  ctr: 'CTR',
+  cpc: 'CPC',
 };
 
 export const METRIC_KIND: Record<Metric, CellKind> = {
@@ -68,6 +72,10 @@ export const METRIC_KIND: Record<Metric, CellKind> = {
   cpo: 'money',
   romi: 'pct',
   drr: 'pct',
+  impressions: 'int',
+  clicks: 'int',
+  ctr: 'pct',
+  cpc: 'money',
 };
 
 export const UNATTRIBUTED_LABEL = 'Не атрибутировано';

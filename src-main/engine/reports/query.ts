@@ -3,15 +3,17 @@
 // the per-conversion table instead, since rollups are not keyed by them.
 import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
-import { makeNormaliser, type Dims } from '@shared/normalise';
+import type { Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
 import { ensureAttribution } from '../attribution/materialise';
 import { CLASSIC_MODELS } from '../attribution/models';
-import { currencyConverter } from '../attribution/currency';
 import { dayInt } from '../attribution/tuples';
 import { creditFromConversions } from './scan';
+import { addCosts } from '../costs/report-costs';
+
+export { addCosts };
 
 const UNATTRIBUTED = '\u0000unattributed';
 
@@ -106,22 +108,6 @@ export function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples
     m.uniqueTargetCalls += r.utc;
     m.requests += r.requests;
     m.uniqueTargetRequests += r.utr;
-  }
-}
-
-export function addCosts(ws: Workspace, from: string, to: string, sink: Sink, byDay = false): void {
-  const norm = makeNormaliser(ws.settings.normalisation);
-  const convert = currencyConverter(ws.db, ws.settings.currency);
-  const day = byDay ? 'day' : "'0'";
-  const costs = ws.db
-    .prepare(
-      `SELECT ${day} AS day, source, medium, campaign, content, term, currency, sum(amount) AS amount
-         FROM cost WHERE day >= ? AND day <= ? GROUP BY ${byDay ? 'day, ' : ''}source, medium, campaign, content, term, currency`,
-    )
-    .all(from, to) as (Record<Dimension, string> & { day: string; amount: number; currency: string })[];
-  for (const c of costs) {
-    const m = sink(norm.dims(c), byDay ? dayInt(c.day) : 0);
-    if (m) m.cost += convert(String(c.amount), c.currency);
   }
 }
 

@@ -12,6 +12,11 @@ export interface SourceOverrides {
   calltouchBaseUrl?: string;
   calltouchSiteIds?: number[];
   bitrix24BaseUrl?: string;
+  /** ad platforms (CLI: SKVOZ_YANDEX_DIRECT_BASE_URL / _LOGINS, SKVOZ_VK_ADS_BASE_URL / _CLIENTS) */
+  yandexDirectBaseUrl?: string;
+  yandexDirectLogins?: string[];
+  vkAdsBaseUrl?: string;
+  vkAdsClients?: string[];
 }
 
 export interface SourceSyncContext {
@@ -37,7 +42,7 @@ export interface SyncEvents {
   finished(f: SyncFinished): void;
 }
 
-const KINDS: SourceKind[] = ['bitrix24', 'calltouch'];
+const KINDS: SourceKind[] = ['bitrix24', 'calltouch', 'yandex_direct', 'vk_ads'];
 
 export class SyncManager {
   private current: { runId: string; wsId: string; kinds: SourceKind[]; abort: AbortController; done: Promise<SyncFinished> } | null = null;
@@ -68,7 +73,7 @@ export class SyncManager {
     if (chosen.length === 0) {
       throw new SkvozError(
         'invalid_input',
-        'Нет подключённых источников: добавьте вебхук Bitrix24 или токен Calltouch в «Настройках».',
+        'Нет подключённых источников: добавьте вебхук Bitrix24, токен Calltouch или ключи рекламных кабинетов в «Настройках».',
       );
     }
     const runId = randomUUID();

@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'cancelled',
+  /** another process holds the workspace database's write lock: retried, nothing lost */
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

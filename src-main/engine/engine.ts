@@ -60,6 +60,8 @@ export interface EngineOptions {
   testers?: Partial<Record<SourceKind, SourceTester>>;
   /** PDF exports from the engine (the CLI's Chromium); in the app the shell prints (export:pdf) */
   pdf?: PdfRenderer;
+  /** a scheduled sync that found the database locked by another process is retried after this long (default 30 s) */
+  busyRetryMs?: number;
 }
 
 export type SourceTester = (ctx: { ws: Workspace; secrets: SecretProvider; overrides: SourceOverrides; input: SourceTestInput }) => Promise<SourceTestResult>;
@@ -74,6 +76,7 @@ export class Engine {
   /** timers of the open workspace; on only in the app (`startBackground`) */
   readonly background = new Background();
   private readonly syncJob: SyncJob;
+  private readonly busyRetryMs: number;
   private readonly log = createLogger('engine');
   /** export jobs (export:run) and the scheduled exports of the open workspace */
   readonly exports: ExportManager;
@@ -81,13 +84,21 @@ export class Engine {
 
   constructor(private readonly opts: EngineOptions) {
     this.registry = opts.root ? new WorkspaceRegistry(opts.root) : null;
+    this.busyRetryMs = opts.busyRetryMs ?? 30_000;
     this.emit = opts.emit ?? (() => {});
     this.sync = new SyncManager(
       opts.sources ?? defaultSources(),
       opts.secrets,
-      { progress: (p) => this.emit('sync:progress', p), finished: (f) => this.emit('sync:finished', f) },
+      {
+        progress: (p) => this.emit('sync:progress', p),
+        finished: (f) => {
+          if (f.error?.code === 'busy') this.syncJob.retrySoon(this.busyRetryMs);
+          this.emit('sync:finished', f);
+        },
+      },
       opts.now,
       opts.overrides,
+      () => (this.syncJob.retries ? this.busyRetryMs : null),
     );
     if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir));
     this.syncJob = new SyncJob(this.sync);

@@ -2,6 +2,7 @@
 import type { AppError, ErrorCode } from '@shared/contract';
 import { z } from 'zod';
 import { redact } from './log';
+import { busyMessage, CORRUPT_TEXT, isBusy, isCorrupt } from './db/busy';
 
 export class SkvozError extends Error {
   constructor(
@@ -44,6 +45,8 @@ export function toAppError(err: unknown): AppError {
     return err.fields ? { code: err.code, message: err.message, fields: err.fields } : { code: err.code, message: err.message };
   }
   if (err instanceof z.ZodError) return fromZod(err);
+  if (isBusy(err)) return { code: 'busy', message: busyMessage(null) };
+  if (isCorrupt(err)) return { code: 'internal', message: CORRUPT_TEXT };
   const text = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: `Внутренняя ошибка: ${redact(text)}` };
 }

@@ -81,6 +81,17 @@ export class SyncJob implements BackgroundJob {
     this.scheduler?.poke();
   }
 
+  /** A sync found the database locked: the schedule tries again after `ms`. */
+  retrySoon(ms: number): void {
+    this.scheduler?.retrySoon(ms);
+  }
+
+  /** Will the schedule try again by itself (it runs and has an interval)? */
+  get retries(): boolean {
+    const st = this.scheduler?.state;
+    return st !== undefined && st !== 'off' && st !== 'stopped';
+  }
+
   info(): ScheduleInfo {
     const s = this.scheduler;
     return { state: s?.state ?? 'off', nextAt: s?.nextAt ? new Date(s.nextAt).toISOString() : null };

@@ -11,6 +11,8 @@ import { EXPORT_HELP, runExportCli } from './cli/export';
 import { reportToCsv } from './engine/reports/csv';
 import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
+import { isBusy, isCorrupt } from './engine/db/busy';
+import { toAppError } from './engine/errors';
 
 const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
 
@@ -36,6 +38,12 @@ ${EXPORT_HELP}
 Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
 
 class CliError extends Error {}
+
+/** The one line a failed command prints: a locked or damaged database in words, not SQLite's. */
+function cliMessage(err: unknown): string {
+  if (isBusy(err) || isCorrupt(err)) return toAppError(err).message;
+  return err instanceof Error ? err.message : String(err);
+}
 
 function fail(ru: string, en: string): never {
   throw new CliError(`${ru} / ${en}`);
@@ -225,8 +233,7 @@ export async function main(argv: string[]): Promise<number> {
         fail(`неизвестная команда «${command}» (см. skvoz --help)`, `unknown command "${command}" (see skvoz --help)`);
     }
   } catch (err) {
-    const msg = err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`skvoz: ${cliMessage(err).split('\n')[0]}\n`);
     return 1;
   }
 }

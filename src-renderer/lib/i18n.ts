@@ -473,6 +473,9 @@ const ru = {
   'health.hint.duplicate_phones': 'Номера, которые встречаются у двух и более лидов, — возможные дубли. «Всего» — разных номеров у лидов.',
   'health.hint.unattributed_leads': 'Попадают в строку «Без атрибуции» отчётов. Причины ниже.',
   'health.hint.unattributed_deals': 'Попадают в строку «Без атрибуции» отчётов. Причины ниже.',
+  'health.check.deals_won_time_pending': 'Сделки с неуточнённым временем выигрыша',
+  'health.hint.deals_won_time_pending':
+    'Bitrix24 не отдал историю стадий: пока стоит дата закрытия (полночь). Skvoz запросит время снова при следующей синхронизации.',
   'health.reason.no_contact': 'нет телефона, e-mail и UTM',
   'health.reason.no_match': 'нет совпадения в Calltouch',
   'health.reason.outside_window': 'касания вне окна атрибуции',
@@ -1097,6 +1100,9 @@ const en: Record<MessageKey, string> = {
   'health.hint.duplicate_phones': 'Numbers found on two or more leads — possible duplicates. “Total” is distinct lead numbers.',
   'health.hint.unattributed_leads': 'They land on the “Unattributed” row of reports. Reasons below.',
   'health.hint.unattributed_deals': 'They land on the “Unattributed” row of reports. Reasons below.',
+  'health.check.deals_won_time_pending': 'Won deals waiting for their won time',
+  'health.hint.deals_won_time_pending':
+    'Bitrix24 did not return the stage history: the close date (midnight) stands in. Skvoz asks again at the next sync.',
   'health.reason.no_contact': 'no phone, e-mail or UTM',
   'health.reason.no_match': 'no match in Calltouch',
   'health.reason.outside_window': 'touches outside the window',

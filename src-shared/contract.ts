@@ -80,6 +80,11 @@ export const CalltouchSiteSchema = z.object({
 });
 export type CalltouchSite = z.infer<typeof CalltouchSiteSchema>;
 
+/** Normalisation rules: sane maximums (a pasted log file is not a rule list). */
+export const MAX_ALIASES = 2000;
+export const MAX_RULES = 500;
+const ruleValue = z.string().max(200, 'Значение длиннее 200 символов');
+
 export const SettingsSchema = z.object({
   timeZone: timeZone.default('Europe/Moscow'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'Код валюты из трёх латинских букв').default('RUB'),
@@ -133,9 +138,12 @@ export const SettingsSchema = z.object({
     }),
   normalisation: z
     .object({
-      aliases: z.record(z.string(), z.string()).default({}),
-      directSources: z.array(z.string()).default(['(direct)', 'direct']),
-      directMediums: z.array(z.string()).default(['(none)']),
+      aliases: z
+        .record(ruleValue, ruleValue)
+        .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
+        .default({}),
+      directSources: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(direct)', 'direct']),
+      directMediums: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(none)']),
     })
     .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
 });

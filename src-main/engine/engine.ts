@@ -135,6 +135,10 @@ export class Engine {
 
   /** Validates the raw input against the contract, runs the handler, wraps the result. */
   async dispatch(channel: EngineChannel, rawInput: unknown): Promise<Result<unknown>> {
+    // own keys only: `__proto__`, `constructor`, `toString` are not channels
+    if (typeof channel !== 'string' || !Object.hasOwn(this.handlers, channel) || !Object.hasOwn(inputSchemas, channel)) {
+      return { ok: false, error: { code: 'not_found', message: `Неизвестная команда движка: ${typeof channel === 'string' ? channel.slice(0, 60) : typeof channel}` } };
+    }
     const schema = inputSchemas[channel];
     const parsed = schema.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };

@@ -3,7 +3,7 @@
 //   UTMTerm, Expenses, Currency (optional; Clicks and other columns are ignored).
 // Accepts `,` or `;` delimiters, `.` or `,` decimals (and spaces as thousands separators),
 // UTF-8 with or without BOM and Windows-1251. Pure: bytes in, rows and line errors out.
-import { addDays, daysBetween, isIsoDate } from '@shared/time';
+import { addDays, daysBetween, inDateRange, isIsoDate, MAX_DATE, MIN_DATE } from '@shared/time';
 
 export interface CostRow {
   day: string;
@@ -123,6 +123,10 @@ export function parseCostsCsv(bytes: Uint8Array, defaultCurrency: string): Parse
     const [from, to = from] = date.split('/').map((s) => s.trim());
     if (!from || !isIsoDate(from) || !to || !isIsoDate(to)) {
       errors.push({ line, message: `Дата «${date}» не в формате ГГГГ-ММ-ДД или ГГГГ-ММ-ДД/ГГГГ-ММ-ДД.` });
+      continue;
+    }
+    if (!inDateRange(from) || !inDateRange(to)) {
+      errors.push({ line, message: `Дата «${date}» вне диапазона ${MIN_DATE} — ${MAX_DATE}.` });
       continue;
     }
     const days = daysBetween(from, to) + 1;

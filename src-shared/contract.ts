@@ -25,6 +25,8 @@ export * from './visits-schema';
 export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
+export * from './storage-schema';
+import { StorageQuerySchema, StorageRestoreSchema, type StorageRestoreResult, type StorageStatus } from './storage-schema';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -179,6 +181,8 @@ export interface WorkspaceSummary {
   /** first and last dates with data in the reporting time zone (null when empty) */
   dataFrom: string | null;
   dataTo: string | null;
+  /** why the workspace cannot be opened (its database file is missing or damaged); a restore helps */
+  problem?: string | null;
 }
 
 // ---------- sync ----------
@@ -357,6 +361,11 @@ export const inputSchemas = {
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
   'schedules:delete': ScheduleDeleteSchema,
+  // the database file: integrity, backups, restore (issue 15)
+  'storage:status': StorageQuerySchema,
+  'storage:check': noInput,
+  'storage:backup': noInput,
+  'storage:restore': StorageRestoreSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -409,6 +418,10 @@ export interface Outputs {
   'schedules:list': ExportSchedule[];
   'schedules:save': ExportSchedule;
   'schedules:delete': { deleted: string };
+  'storage:status': StorageStatus;
+  'storage:check': StorageStatus;
+  'storage:backup': StorageStatus;
+  'storage:restore': StorageRestoreResult;
 }
 
 export interface EventPayloads {

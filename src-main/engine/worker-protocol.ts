@@ -57,7 +57,8 @@ export type ToWorker = CallMessage | SecretValueMessage | PrintedMessage | Close
 
 export interface ReadyMessage {
   type: 'ready';
-  summary: WorkspaceSummary;
+  /** null: the last workspace could not be opened (its database is missing or damaged) */
+  summary: WorkspaceSummary | null;
 }
 
 export interface FatalMessage {

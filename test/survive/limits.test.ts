@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_ALIASES, MAX_RULES } from '@shared/contract';
+import { MAX_ALIASES, MAX_RULES, type CostImportResult } from '@shared/contract';
 import { Engine } from '../../src-main/engine/engine';
 import { Workspace } from '../../src-main/engine/workspace';
 import { MemorySecrets } from '../../src-main/engine/secrets';
@@ -36,11 +36,10 @@ describe('limits', () => {
     const csv = 'Date,UTMSource,UTMMedium,UTMCampaign,Expenses\n1999-12-31,yandex,cpc,a,100\n2026-03-01,yandex,cpc,a,200\n9999-01-01/9999-01-02,yandex,cpc,a,1\n';
     const r = await e.dispatch('costs:import', { fileName: 'c.csv', contentBase64: Buffer.from(csv).toString('base64'), skipErrors: true, dryRun: true });
     expect(r.ok).toBe(true);
-    if (r.ok) {
-      expect(r.value.rows).toBe(1);
-      expect(r.value.errors.map((x) => x.line)).toEqual([2, 4]);
-      expect(r.value.errors[0]?.message).toContain('вне диапазона 2000-01-01 — 2100-12-31');
-    }
+    const value = (r.ok ? r.value : null) as CostImportResult | null;
+    expect(value?.rows).toBe(1);
+    expect(value?.errors.map((x) => x.line)).toEqual([2, 4]);
+    expect(value?.errors[0]?.message).toContain('вне диапазона 2000-01-01 — 2100-12-31');
     const v = await e.dispatch('visits:create', { phones: ['+79161234567'], at: '1990-05-01T10:00:00Z', revenue: 100 });
     expect(v).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     if (!v.ok) expect(v.error.message).toContain('не раньше 2000-01-01');

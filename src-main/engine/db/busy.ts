@@ -21,6 +21,11 @@ export function isCorrupt(err: unknown): boolean {
   return code !== null && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 
+/** A write refused: the file is read-only, or writing was stopped (PRAGMA query_only) after damage was found. */
+export function isReadonly(err: unknown): boolean {
+  return sqliteCode(err)?.startsWith('SQLITE_READONLY') ?? false;
+}
+
 /** Runs `fn` with the connection's busy timeout set to `ms`, then restores it. */
 export function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
   const before = db.pragma('busy_timeout', { simple: true }) as number;
@@ -62,3 +67,7 @@ export function busyMessage(retryInMs: number | null): string {
 export const CORRUPT_TEXT =
   'Файл базы рабочего пространства повреждён: запись в него остановлена, чтобы не испортить данные. ' +
   'Восстановите последнюю резервную копию («Настройки» → «Резервные копии» или skvoz restore).';
+
+export const READONLY_TEXT =
+  'Запись в базу рабочего пространства остановлена: проверка нашла повреждение файла (или файл только для чтения). ' +
+  'Данные можно смотреть; чтобы снова синхронизировать и вносить изменения, восстановите резервную копию («Настройки» → «Резервные копии»).';

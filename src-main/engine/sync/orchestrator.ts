@@ -5,7 +5,7 @@ import type { Workspace } from '../workspace';
 import type { SecretProvider } from '../secrets';
 import { SkvozError, toAppError } from '../errors';
 import { createLogger, type Logger } from '../log';
-import { busyMessage, writeLockFree } from '../db/busy';
+import { busyMessage, CORRUPT_TEXT, isCorrupt, writeLockFree } from '../db/busy';
 import { updateAttribution } from '../attribution/materialise';
 
 /** Environment overrides (CLI, tests): base URLs and Calltouch sites given outside the workspace. */
@@ -65,6 +65,7 @@ export class SyncManager {
     if (this.current) {
       throw new SkvozError('conflict', 'Синхронизация уже идёт — дождитесь окончания или отмените её.');
     }
+    if (ws.damaged) throw new SkvozError('conflict', CORRUPT_TEXT);
     const wanted = opts.sources ?? KINDS;
     const chosen: SourceSync[] = [];
     for (const s of this.sources) {
@@ -146,6 +147,8 @@ export class SyncManager {
             rows[s.kind] = r.rows;
             this.record(ws, s.kind, { ok: true, rows: r.rows });
           } catch (err) {
+            // damage met while writing: nothing more goes into this file until it is restored
+            if (isCorrupt(err) && ws.db.open) ws.recordCheck([err instanceof Error ? err.message : String(err)], this.now());
             const e = signal.aborted ? { code: 'cancelled' as const, message: 'Синхронизация отменена.' } : this.appError(err);
             log.warn('sync failed', e.code, e.message);
             firstError ??= e;
@@ -153,7 +156,7 @@ export class SyncManager {
           }
         }),
       );
-      if (ws.db.open && firstError?.code !== 'busy') {
+      if (ws.db.open && firstError?.code !== 'busy' && !ws.damaged) {
         try {
           // new and changed rows are marked dirty by triggers; bring the attribution up to date now
           updateAttribution(ws.db, ws.settings);

@@ -8,6 +8,8 @@ import { createDemoWorkspace } from './engine/demo/workspace';
 import { envCalltouchSiteIds, envSecrets } from './cli/env-secrets';
 import { VISITS_HELP, runVisits } from './cli/visits';
 import { EXPORT_HELP, runExportCli } from './cli/export';
+import { WORKSPACE_HELP, runWorkspaceCli } from './cli/workspace';
+import { STORAGE_HELP, runStorageCli } from './cli/storage';
 import { reportToCsv } from './engine/reports/csv';
 import { DemoSizeSchema, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
@@ -31,8 +33,10 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
       SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
   skvoz costs import --workspace DIR FILE [--skip-errors]
       Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
+${WORKSPACE_HELP}
 ${VISITS_HELP}
 ${EXPORT_HELP}
+${STORAGE_HELP}
   skvoz --help
 
 Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
@@ -189,6 +193,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'visits') return runVisits(rest);
   if (command === 'export') return runExportCli(rest);
+  if (command === 'init' || command === 'settings') return runWorkspaceCli(command, rest);
+  if (command === 'backup' || command === 'restore' || command === 'check') return runStorageCli(command, rest);
   try {
     const { values, positionals } = parseArgs({
       args: rest,

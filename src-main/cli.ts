@@ -130,6 +130,17 @@ async function cmdSync(values: Record<string, string | boolean | undefined>): Pr
       calltouchSiteIds: envCalltouchSiteIds(),
     },
     emit: (event, payload) => {
+      if (event === 'attribution:progress') {
+        // a full recompute (first sync, changed rules) takes a while on a large workspace
+        const a = payload as { done: number; total: number; finished: boolean };
+        if (a.finished) process.stderr.write(`  атрибуция пересчитана: ${a.total} конверсий\n`);
+        else if (a.total === 0) process.stderr.write('  атрибуция: полный пересчёт…\n');
+        else if (Date.now() - last >= 1000) {
+          last = Date.now();
+          process.stderr.write(`  атрибуция: ${a.done}/${a.total}\n`);
+        }
+        return;
+      }
       if (event !== 'sync:progress') return;
       const p = payload as SyncProgress;
       if (Date.now() - last < 1000) return;

@@ -2,7 +2,7 @@
 // the app's scheduled sync: the REAL engine worker (src-main/engine/worker.ts under tsx, started by
 // the real EngineHost) keeps answering, reports «База занята другим процессом, повтор через …»,
 // never exits, and the sync succeeds by itself once the lock is gone.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ import type { SyncFinished } from '@shared/contract';
 import { DB_FILE, Workspace, WorkspaceRegistry } from '../../src-main/engine/workspace';
 import type { EventMessage } from '../../src-main/engine/worker-protocol';
 import { EngineHost, type HostStateInfo } from '../../src-main/shell/engine-host';
+import { Engine } from '../../src-main/engine/engine';
+import { MemorySecrets } from '../../src-main/engine/secrets';
 import { demoData, startFake } from '../bitrix24/helpers';
 
 const BOOT = fileURLToPath(new URL('../shell/fixtures/tsx-worker.mjs', import.meta.url));
@@ -93,6 +95,40 @@ describe('a held write lock during a scheduled sync (engine worker)', () => {
       lock.close();
       await host.close();
       await fake.close();
+    }
+  }, 60_000);
+
+  it('starts without a last workspace whose database is gone, and says why', async () => {
+    const root = join(base, 'root-missing');
+    const reg = new WorkspaceRegistry(root);
+    const dir = join(root, 'ws-gone');
+    Workspace.create(dir, { name: 'Пропавшая база', id: 'ws-gone' }).close();
+    const e = new Engine({ workspaceDir: dir, secrets: new MemorySecrets() });
+    const csv = Buffer.from('Date,UTMSource,Expenses\n2026-03-01,yandex,100\n').toString('base64');
+    expect((await e.dispatch('costs:import', { fileName: 'c.csv', contentBase64: csv })).ok).toBe(true);
+    await e.close();
+    reg.setLastOpened('ws-gone');
+    for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`]) rmSync(join(dir, f), { force: true });
+
+    const states: HostStateInfo[] = [];
+    const host = new EngineHost({
+      workerPath: BOOT,
+      workerData: { root, version: '0.0.0-test', runtime: 'node' },
+      secrets: { get: async () => null },
+      onState: (st) => states.push(st),
+      backoffMs: () => 20,
+    });
+    try {
+      const started = await host.start();
+      expect(started).toEqual({ state: 'ready' });
+      expect(host.currentWorkspaceId).toBeNull();
+      expect(await host.call('workspaces:current', undefined)).toEqual({ ok: true, value: null });
+      const list = await host.call('workspaces:list', undefined);
+      expect(list.ok && list.value[0]?.problem).toMatch(/Файл базы skvoz\.db рабочего пространства «Пропавшая база» пропал/);
+      expect(existsSync(join(dir, DB_FILE))).toBe(false);
+      expect(states.map((st) => st.state)).toEqual(['ready']);
+    } finally {
+      await host.close();
     }
   }, 60_000);
 });

@@ -43,6 +43,7 @@ export async function createDemoWorkspace(dir: string, opts: CreateDemoOptions):
       onProgress: opts.onProgress,
     });
     const attribution = updateAttribution(ws.db, ws.settings);
+    ws.noteData();
     return { ws, stats, attribution: attribution ? { conversions: attribution.conversions, ms: attribution.ms } : null };
   } catch (err) {
     ws.close();

@@ -16,7 +16,7 @@ const HOUR_MS = 3_600_000;
 const MAX_WAIT_MS = DAY_MS;
 
 export interface SafetyTiming {
-  /** after the workspace opens, how long until a due check or backup starts (default 30 s) */
+  /** after the workspace opens, how long until a due check (default 30 s) or backup (default 2 min) starts */
   startDelayMs?: number;
 }
 
@@ -161,7 +161,8 @@ export class BackupJob implements BackgroundJob {
     if (!ws || !BackupJob.auto(ws)) return;
     const now = this.now();
     const last = listBackups(ws.dir)[0];
-    const due = Math.max(now + (this.timing.startDelayMs ?? 30_000), last ? Date.parse(last.at) + DAY_MS : 0);
+    // later than a due integrity check: the two heavy reads of a large file do not start together
+    const due = Math.max(now + (this.timing.startDelayMs ?? 120_000), last ? Date.parse(last.at) + DAY_MS : 0);
     this.dueAt = due;
     this.timer = unrefTimeout(() => void this.tick(due), Math.min(MAX_WAIT_MS, Math.max(0, due - now)));
   }

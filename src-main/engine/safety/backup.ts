@@ -2,7 +2,8 @@
 // running sync go on; pages are copied in steps, the worker thread stays responsive) into
 // <workspace>/backups/skvoz-YYYYMMDD-HHMMSS.db, the last KEEP kept. A restore never deletes the
 // file it replaces: that goes to <workspace>/replaced/.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BACKUP_NAME, type BackupInfo } from '@shared/storage-schema';
 import { instantParts, pad } from '@shared/time';
@@ -15,6 +16,8 @@ export const REPLACED_DIR = 'replaced';
 export const KEEP = 7;
 export const DAY_MS = 86_400_000;
 const PAGES_PER_STEP = 500;
+/** steps between flushes of the copy (≈ 32 MB) */
+const SYNC_EVERY = 16;
 
 function stamp(ms: number): string {
   const p = instantParts(ms, 'UTC');
@@ -51,12 +54,13 @@ export function backupLabel(b: BackupInfo, tz: string): string {
   return `${pad(p.d)}.${pad(p.mo)}.${p.y} ${pad(p.h)}:${pad(p.mi)}`;
 }
 
-function fsyncFile(path: string): void {
-  const fd = openSync(path, 'r+');
+/** fsync (or fdatasync) on the thread pool: flushing gigabytes must not hold up the engine's thread. */
+async function fsyncFile(path: string, dataOnly = false): Promise<void> {
+  const fh = await open(path, 'r+');
   try {
-    fsyncSync(fd);
+    await (dataOnly ? fh.datasync() : fh.sync());
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
@@ -74,8 +78,22 @@ export async function createBackup(db: Db, dir: string, now: number): Promise<Ba
   const part = join(folder, `${name}.part`);
   rmSync(part, { force: true });
   try {
-    // ≈ 2 MB a step: a step holds the thread for tens of milliseconds, the engine keeps answering between them
-    await db.backup(part, { progress: () => PAGES_PER_STEP });
+    // ≈ 2 MB a step: a step holds the thread for tens of milliseconds, the engine keeps answering
+    // between them. Every SYNC_EVERY steps the copy so far is flushed on the thread pool: left to
+    // the end, flushing gigabytes of dirty pages stalled the whole process for seconds.
+    let steps = 0;
+    let flushing: Promise<void> | null = null;
+    await db.backup(part, {
+      progress: () => {
+        if (++steps % SYNC_EVERY === 0 && !flushing) {
+          flushing = fsyncFile(part, true)
+            .catch(() => undefined)
+            .finally(() => (flushing = null));
+        }
+        return PAGES_PER_STEP;
+      },
+    });
+    await flushing;
     // a self-contained file: rollback journal mode, so it opens (and is checked) without -wal/-shm
     const copy = new Database(part);
     try {
@@ -83,7 +101,7 @@ export async function createBackup(db: Db, dir: string, now: number): Promise<Ba
     } finally {
       copy.close();
     }
-    fsyncFile(part);
+    await fsyncFile(part);
     renameSync(part, join(folder, name));
   } catch (err) {
     rmSync(part, { force: true });
@@ -117,12 +135,12 @@ export function setAside(dir: string, dbFile: string, now: number): string | nul
 }
 
 /** Copies a backup into place as the workspace database (written as .part, then renamed). */
-export function putBackupInPlace(dir: string, file: string, dbFile: string): void {
+export async function putBackupInPlace(dir: string, file: string, dbFile: string): Promise<void> {
   if (!BACKUP_NAME.test(file)) throw new SkvozError('invalid_input', 'Выберите резервную копию из списка.');
   const from = join(dir, BACKUP_DIR, file);
   if (!existsSync(from)) throw new SkvozError('not_found', `Резервной копии ${file} больше нет в папке backups.`);
   const part = join(dir, `${dbFile}.part`);
-  copyFileSync(from, part);
-  fsyncFile(part);
+  await copyFile(from, part);
+  await fsyncFile(part);
   renameSync(part, join(dir, dbFile));
 }

@@ -2,7 +2,7 @@
 // No handle may be open on the folder's database: the engine closes its workspace first, the CLI
 // never opens it. The backup is checked before anything moves; the file it replaces is kept in
 // <workspace>/replaced/<time>/, never deleted.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BACKUP_NAME, type BackupInfo } from '@shared/storage-schema';
 import { openDatabase } from '../db/open';
@@ -17,6 +17,11 @@ export interface Restored {
   backup: BackupInfo | null;
   /** where the replaced files went (null: there were none) */
   replacedTo: string | null;
+}
+
+function putBack(from: string, dir: string): void {
+  for (const f of readdirSync(from)) renameSync(join(from, f), join(dir, f));
+  rmSync(from, { recursive: true, force: true });
 }
 
 /** `file`: a backup's name, 'latest', or null for an empty database. */
@@ -48,7 +53,15 @@ export async function restoreFolder(dir: string, file: string | null, now: numbe
   }
   if (!existsSync(dir)) throw new SkvozError('not_found', `Папки ${dir} нет.`);
   const replacedTo = setAside(dir, DB_FILE, now);
-  if (backup) putBackupInPlace(dir, backup.file, DB_FILE);
+  if (backup) {
+    try {
+      await putBackupInPlace(dir, backup.file, DB_FILE);
+    } catch (err) {
+      // the copy failed (a full disk…): the files that were there go back where they were
+      if (replacedTo) putBack(replacedTo, dir);
+      throw err;
+    }
+  }
   patchMeta(dir, {
     database: backup ? { id: id ?? meta.database?.id ?? '', hadData: true } : null,
     integrity: backup ? { checkedAt: new Date(now).toISOString(), ok: true, problems: [], uncleanAt: null } : null,

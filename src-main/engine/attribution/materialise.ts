@@ -15,7 +15,7 @@ import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
-import { isBusy, withBusyTimeout } from '../db/busy';
+import { isBusy, isReadonly, withBusyTimeout } from '../db/busy';
 
 const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
 const THREAD_FROM = 50_000;
@@ -256,15 +256,17 @@ const READ_PATH_WAIT_MS = 1_000;
 /**
  * The read paths (reports, data health, exports): `updateAttribution`, unless another process
  * holds the write lock — then the report reads the attribution as it stands (it catches up with
- * the next write) instead of failing a `skvoz report` or an export under a backup tool's lock.
+ * the next write) instead of failing a `skvoz report` or an export under a backup tool's lock —
+ * or writing to a damaged file is stopped (its data can still be viewed).
  */
 export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
   if (db.readonly) return null;
   try {
     return withBusyTimeout(db, READ_PATH_WAIT_MS, () => updateAttribution(db, settings, onProgress));
   } catch (err) {
-    if (!isBusy(err)) throw err;
-    log.warn('the database is locked by another process: the attribution is read as it stands');
+    // locked by another process, or writing stopped after damage was found: report what is there
+    if (!isBusy(err) && !isReadonly(err)) throw err;
+    log.warn(isBusy(err) ? 'the database is locked by another process: the attribution is read as it stands' : 'writing is stopped: the attribution is read as it stands');
     return null;
   }
 }

@@ -8,9 +8,13 @@ import { createDemoWorkspace } from './engine/demo/workspace';
 import { envCalltouchSiteIds, envList, envSecrets } from './cli/env-secrets';
 import { VISITS_HELP, runVisits } from './cli/visits';
 import { EXPORT_HELP, runExportCli } from './cli/export';
+import { WORKSPACE_HELP, runWorkspaceCli } from './cli/workspace';
+import { STORAGE_HELP, runStorageCli } from './cli/storage';
 import { reportToCsv } from './engine/reports/csv';
 import { DemoSizeSchema, SourceKindSchema, type SourceKind, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
 import type { EngineChannel } from '@shared/channels';
+import { isBusy, isCorrupt } from './engine/db/busy';
+import { toAppError } from './engine/errors';
 
 const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
 
@@ -35,13 +39,21 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
       Загрузить расходы: CSV Яндекс Метрики, выгрузки Директа и VK Рекламы, своя таблица
       с колонками «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики» /
       import ad costs (Metrica CSV, Direct and VK Ads exports, Russian headers).
+${WORKSPACE_HELP}
 ${VISITS_HELP}
 ${EXPORT_HELP}
+${STORAGE_HELP}
   skvoz --help
 
 Выход с кодом 1 и одной строкой ошибки при неверных данных / exit 1 with a one-line error on bad input.`;
 
 class CliError extends Error {}
+
+/** The one line a failed command prints: a locked or damaged database in words, not SQLite's. */
+function cliMessage(err: unknown): string {
+  if (isBusy(err) || isCorrupt(err)) return toAppError(err).message;
+  return err instanceof Error ? err.message : String(err);
+}
 
 function fail(ru: string, en: string): never {
   throw new CliError(`${ru} / ${en}`);
@@ -129,6 +141,17 @@ async function cmdSync(values: Record<string, string | boolean | undefined>): Pr
       vkAdsClients: envList(process.env.SKVOZ_VK_ADS_CLIENTS),
     },
     emit: (event, payload) => {
+      if (event === 'attribution:progress') {
+        // a full recompute (first sync, changed rules) takes a while on a large workspace
+        const a = payload as { done: number; total: number; finished: boolean };
+        if (a.finished) process.stderr.write(`  атрибуция пересчитана: ${a.total} конверсий\n`);
+        else if (a.total === 0) process.stderr.write('  атрибуция: полный пересчёт…\n');
+        else if (Date.now() - last >= 1000) {
+          last = Date.now();
+          process.stderr.write(`  атрибуция: ${a.done}/${a.total}\n`);
+        }
+        return;
+      }
       if (event !== 'sync:progress') return;
       const p = payload as SyncProgress;
       if (Date.now() - last < 1000) return;
@@ -193,6 +216,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'visits') return runVisits(rest);
   if (command === 'export') return runExportCli(rest);
+  if (command === 'init' || command === 'settings') return runWorkspaceCli(command, rest);
+  if (command === 'backup' || command === 'restore' || command === 'check') return runStorageCli(command, rest);
   try {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -237,8 +262,7 @@ export async function main(argv: string[]): Promise<number> {
         fail(`неизвестная команда «${command}» (см. skvoz --help)`, `unknown command "${command}" (see skvoz --help)`);
     }
   } catch (err) {
-    const msg = err instanceof CliError ? err.message : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`skvoz: ${cliMessage(err).split('\n')[0]}\n`);
     return 1;
   }
 }

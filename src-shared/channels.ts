@@ -53,6 +53,10 @@ export const CALL_CHANNELS = [
   'schedules:list',
   'schedules:save',
   'schedules:delete',
+  'storage:status',
+  'storage:check',
+  'storage:backup',
+  'storage:restore',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished', 'attribution:progress'] as const;

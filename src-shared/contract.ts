@@ -27,6 +27,8 @@ export * from './health-schema';
 export * from './export-schema';
 export * from './costs-schema';
 import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
+export * from './storage-schema';
+import { StorageQuerySchema, StorageRestoreSchema, type StorageRestoreResult, type StorageStatus } from './storage-schema';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -42,6 +44,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'cancelled',
+  /** another process holds the workspace database's write lock: retried, nothing lost */
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -79,6 +83,11 @@ export const CalltouchSiteSchema = z.object({
   historyStart: isoDate.nullable().default(null),
 });
 export type CalltouchSite = z.infer<typeof CalltouchSiteSchema>;
+
+/** Normalisation rules: sane maximums (a pasted log file is not a rule list). */
+export const MAX_ALIASES = 2000;
+export const MAX_RULES = 500;
+const ruleValue = z.string().max(200, 'Значение длиннее 200 символов');
 
 export const SettingsSchema = z.object({
   timeZone: timeZone.default('Europe/Moscow'),
@@ -135,9 +144,12 @@ export const SettingsSchema = z.object({
     }),
   normalisation: z
     .object({
-      aliases: z.record(z.string(), z.string()).default({}),
-      directSources: z.array(z.string()).default(['(direct)', 'direct']),
-      directMediums: z.array(z.string()).default(['(none)']),
+      aliases: z
+        .record(ruleValue, ruleValue)
+        .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
+        .default({}),
+      directSources: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(direct)', 'direct']),
+      directMediums: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(none)']),
     })
     .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
 });
@@ -174,6 +186,8 @@ export interface WorkspaceSummary {
   /** first and last dates with data in the reporting time zone (null when empty) */
   dataFrom: string | null;
   dataTo: string | null;
+  /** why the workspace cannot be opened (its database file is missing or damaged); a restore helps */
+  problem?: string | null;
 }
 
 // ---------- sync ----------
@@ -393,6 +407,11 @@ export const inputSchemas = {
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
   'schedules:delete': ScheduleDeleteSchema,
+  // the database file: integrity, backups, restore (issue 15)
+  'storage:status': StorageQuerySchema,
+  'storage:check': noInput,
+  'storage:backup': noInput,
+  'storage:restore': StorageRestoreSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -447,6 +466,10 @@ export interface Outputs {
   'schedules:list': ExportSchedule[];
   'schedules:save': ExportSchedule;
   'schedules:delete': { deleted: string };
+  'storage:status': StorageStatus;
+  'storage:check': StorageStatus;
+  'storage:backup': StorageStatus;
+  'storage:restore': StorageRestoreResult;
 }
 
 export interface EventPayloads {

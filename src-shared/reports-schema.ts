@@ -2,9 +2,12 @@
 // and a conversion's explanation. Part of the contract (re-exported by contract.ts).
 import { z } from 'zod';
 import { BASES, DIMENSIONS, MODELS, METRICS, UNATTRIBUTED_REASONS, type Dimension, type Metrics, type Model, type Basis, type UnattributedReason } from './metrics';
-import { isIsoDate } from './time';
+import { DATE_RANGE_MESSAGE, inDateRange, isIsoDate } from './time';
 
-export const isoDate = z.string().refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' });
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' })
+  .refine((s) => !isIsoDate(s) || inDateRange(s), { message: DATE_RANGE_MESSAGE });
 
 export const CompareSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('previous') }),

@@ -96,3 +96,13 @@ export function addYears(date: string, n: number): string {
   const last = new Date(Date.UTC(y + n, mo, 0)).getUTCDate();
   return `${y + n}-${pad(mo)}-${pad(Math.min(d, last))}`;
 }
+
+/** Dates the app works with: reports, costs and visits outside these are refused (issue 15). */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2100-12-31';
+export const DATE_RANGE_MESSAGE = `Дата должна быть между ${MIN_DATE} и ${MAX_DATE}`;
+
+/** A valid YYYY-MM-DD inside MIN_DATE…MAX_DATE. */
+export function inDateRange(s: string): boolean {
+  return isIsoDate(s) && s >= MIN_DATE && s <= MAX_DATE;
+}

@@ -1,6 +1,7 @@
 // Offline visits (seed 002): the form's schema (shared by the renderer and the engine) and outputs.
 import { z } from 'zod';
 import { normaliseEmail, normalisePhone } from './identity';
+import { MIN_DATE } from './time';
 
 const DAY_MS = 86_400_000;
 
@@ -44,7 +45,8 @@ const emailEdit = z.array(z.string()).transform(emailsOf);
 const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), 'Дата и время визита в формате ISO')
-  .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня');
+  .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня')
+  .refine((s) => Number.isNaN(Date.parse(s)) || Date.parse(s) >= Date.parse(`${MIN_DATE}T00:00:00Z`), `Дата визита — не раньше ${MIN_DATE}`);
 
 const revenueValue = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const r = parseRevenue(v);

@@ -11,7 +11,8 @@ import { Workspace } from '../engine/workspace';
 import { VisitService } from '../engine/visits/service';
 import type { SenderTuning } from '../engine/visits/sender';
 import { RateLimiter } from '../engine/sources/calltouch/limiter';
-import { fromZod } from '../engine/errors';
+import { fromZod, toAppError } from '../engine/errors';
+import { isBusy, isCorrupt } from '../engine/db/busy';
 import { envCalltouchSiteIds, envSecrets } from './env-secrets';
 
 export const VISITS_HELP = `  skvoz visits add  --workspace DIR --phone ТЕЛЕФОН [--phone …] [--email …] --date ДАТА
@@ -191,7 +192,7 @@ export async function runVisits(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
+    const msg = isBusy(err) || isCorrupt(err) ? toAppError(err).message : err instanceof Error ? err.message : String(err);
     process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
     return 1;
   }

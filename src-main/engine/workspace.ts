@@ -7,6 +7,9 @@ import { SavedViewSchema, SettingsSchema, type SavedView, type Settings, type Wo
 import { closeDatabase, openDatabase, type Db } from './db/open';
 import { instantToDate } from '@shared/time';
 import { SkvozError, notFound } from './errors';
+import { isCorrupt } from './db/busy';
+import { checkDatabaseFile, holdsData, reconcileIdentity, restoreAdvice, StorageProblem, type DatabaseRecord } from './safety/identity';
+import { markClosed, markOpen } from './safety/integrity';
 
 export const DB_FILE = 'skvoz.db';
 export const META_FILE = 'workspace.json';
@@ -20,6 +23,19 @@ export interface WorkspaceMeta {
   settings: Settings;
   /** saved report views, in the order the user made them */
   views: SavedView[];
+  /** the database this folder belongs with (safety/identity.ts); null before its first open */
+  database: DatabaseRecord | null;
+  /** the last integrity check (safety/integrity.ts) */
+  integrity: IntegrityRecord | null;
+}
+
+export interface IntegrityRecord {
+  checkedAt: string | null;
+  /** false: damage was found and writing is stopped */
+  ok: boolean | null;
+  problems: string[];
+  /** a handle was left open by a process that is gone (crash, kill -9): check soon */
+  uncleanAt: string | null;
 }
 
 function writeJsonAtomic(file: string, value: unknown): void {
@@ -53,19 +69,96 @@ export function readMeta(dir: string): WorkspaceMeta {
       const p = SavedViewSchema.safeParse(v);
       return p.success ? [p.data] : [];
     }) : [],
+    database: readDatabaseRecord(r.database),
+    integrity: readIntegrity(r.integrity),
   };
+}
+
+function readDatabaseRecord(v: unknown): DatabaseRecord | null {
+  const d = v as Partial<DatabaseRecord> | null | undefined;
+  return d && typeof d.id === 'string' && d.id !== '' ? { id: d.id, hadData: d.hadData === true } : null;
+}
+
+function readIntegrity(v: unknown): IntegrityRecord | null {
+  const i = v as Partial<IntegrityRecord> | null | undefined;
+  if (!i || typeof i !== 'object') return null;
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  return {
+    checkedAt: str(i.checkedAt),
+    ok: typeof i.ok === 'boolean' ? i.ok : null,
+    problems: Array.isArray(i.problems) ? i.problems.filter((x): x is string => typeof x === 'string').slice(0, 50) : [],
+    uncleanAt: str(i.uncleanAt),
+  };
+}
+
+/** Changes workspace.json of a folder no handle has open (a restore). */
+export function patchMeta(dir: string, patch: Partial<Omit<WorkspaceMeta, 'id'>>): WorkspaceMeta {
+  const next = { ...readMeta(dir), ...patch };
+  writeJsonAtomic(join(dir, META_FILE), next);
+  return next;
+}
+
+/** Opens the database file; damage that stops SQLite reading it at all is a StorageProblem. */
+function openChecked(dir: string, meta: WorkspaceMeta): Db {
+  checkDatabaseFile(dir, DB_FILE, meta.name, meta.database, meta.settings.timeZone);
+  try {
+    return openDatabase(join(dir, DB_FILE));
+  } catch (err) {
+    if (!isCorrupt(err)) throw err;
+    throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён и не читается. ${restoreAdvice(dir, meta.settings.timeZone)}`);
+  }
 }
 
 export class Workspace {
   readonly db: Db;
   private metaValue: WorkspaceMeta;
+  private readonly marker: string;
+  /** this open found a handle left by a process that is gone */
+  readonly unclean: boolean;
 
   private constructor(
     readonly dir: string,
     meta: WorkspaceMeta,
   ) {
     this.metaValue = meta;
-    this.db = openDatabase(join(dir, DB_FILE));
+    this.db = openChecked(dir, meta);
+    try {
+      const record = reconcileIdentity(this.db, meta.database, dir, meta.name, meta.settings.timeZone);
+      const { marker, unclean } = markOpen(dir, DB_FILE);
+      this.marker = marker;
+      this.unclean = unclean;
+      const integrity = unclean ? { ...(meta.integrity ?? { checkedAt: null, ok: null, problems: [] }), uncleanAt: new Date().toISOString() } : null;
+      if (record || integrity) this.updateMeta({ ...(record ? { database: record } : {}), ...(integrity ? { integrity } : {}) });
+      // damage found earlier: nothing writes to this file until a restore or a passing check
+      if (this.damaged) this.db.pragma('query_only = 1');
+    } catch (err) {
+      closeDatabase(this.db);
+      if (isCorrupt(err)) throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён. ${restoreAdvice(dir, meta.settings.timeZone)}`);
+      throw err;
+    }
+  }
+
+  /** Damage was found: writing is stopped (PRAGMA query_only) until a restore or a passing check. */
+  get damaged(): boolean {
+    return this.metaValue.integrity?.ok === false;
+  }
+
+  /** The result of an integrity check (problems: [] = sound). Damage stops writing; a pass resumes it. */
+  recordCheck(problems: string[], at: number): void {
+    const ok = problems.length === 0;
+    this.updateMeta({ integrity: { checkedAt: new Date(at).toISOString(), ok, problems: problems.slice(0, 50), uncleanAt: null } });
+    if (this.db.open) this.db.pragma(`query_only = ${ok ? 0 : 1}`);
+  }
+
+  /** Remembers that the database holds data (a missing file is then refused, not replaced). */
+  noteData(): void {
+    const rec = this.metaValue.database;
+    if (!rec || rec.hadData || !this.db.open) return;
+    try {
+      if (holdsData(this.db)) this.updateMeta({ database: { ...rec, hadData: true } });
+    } catch {
+      // unreadable now: the next open looks again
+    }
   }
 
   /** Creates the folder, its settings file and a migrated database. */
@@ -80,6 +173,8 @@ export class Workspace {
       createdAt: new Date().toISOString(),
       settings: SettingsSchema.parse({}),
       views: [],
+      database: null,
+      integrity: null,
     };
     writeJsonAtomic(join(dir, META_FILE), meta);
     return new Workspace(dir, meta);
@@ -129,7 +224,9 @@ export class Workspace {
   }
 
   close(): void {
+    this.noteData();
     closeDatabase(this.db);
+    markClosed(this.marker);
   }
 }
 

@@ -15,6 +15,7 @@ import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
+import { isBusy, isReadonly, withBusyTimeout } from '../db/busy';
 
 const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
 const THREAD_FROM = 50_000;
@@ -223,8 +224,11 @@ export class Materialiser {
   }
 }
 
-/** Brings the materialised attribution up to date: full when the rules changed, else incremental. */
-export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+/**
+ * Brings the materialised attribution up to date: full when the rules changed, else incremental.
+ * Throws what SQLite throws (SQLITE_BUSY under another process's write lock): the sync reports it.
+ */
+export function updateAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
   const m = new Materialiser(db, settings);
   if (stored?.value !== rulesHash(settings)) {
@@ -244,4 +248,25 @@ export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done
     d: number;
   };
   return dirty.d ? m.incremental() : null;
+}
+
+/** How long a read path waits for another process's write lock before reading what is there. */
+const READ_PATH_WAIT_MS = 1_000;
+
+/**
+ * The read paths (reports, data health, exports): `updateAttribution`, unless another process
+ * holds the write lock — then the report reads the attribution as it stands (it catches up with
+ * the next write) instead of failing a `skvoz report` or an export under a backup tool's lock —
+ * or writing to a damaged file is stopped (its data can still be viewed).
+ */
+export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+  if (db.readonly) return null;
+  try {
+    return withBusyTimeout(db, READ_PATH_WAIT_MS, () => updateAttribution(db, settings, onProgress));
+  } catch (err) {
+    // locked by another process, or writing stopped after damage was found: report what is there
+    if (!isBusy(err) && !isReadonly(err)) throw err;
+    log.warn(isBusy(err) ? 'the database is locked by another process: the attribution is read as it stands' : 'writing is stopped: the attribution is read as it stands');
+    return null;
+  }
 }

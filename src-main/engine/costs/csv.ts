@@ -6,7 +6,7 @@
 // evenly over its days); `;`, `,` or tab; decimal comma and thousands spaces; UTF-8 with or without
 // BOM and Windows-1251. Pure: bytes (and the preview's mapping) in, rows and per-line errors out.
 import type { CostLayout, CostMapping, CostRole } from '@shared/costs-schema';
-import { addDays, daysBetween, isIsoDate } from '@shared/time';
+import { addDays, daysBetween, inDateRange, isIsoDate, MAX_DATE, MIN_DATE } from '@shared/time';
 import { decodeText, detectDelimiter, parseCsvRecords, type Delimiter, type Encoding } from './csv-read';
 import { applyMapping, detectLayout } from './layout';
 
@@ -154,6 +154,10 @@ export function parseCostsCsv(bytes: Uint8Array, defaultCurrency: string, mappin
       continue;
     }
     const [from, to] = range;
+    if (!inDateRange(from) || !inDateRange(to)) {
+      errors.push({ line, message: `Дата «${date}» вне диапазона ${MIN_DATE} — ${MAX_DATE}.` });
+      continue;
+    }
     const days = daysBetween(from, to) + 1;
     if (days < 1) {
       errors.push({ line, message: `Начало диапазона ${from} позже конца ${to}.` });

@@ -5,6 +5,7 @@ import { updateToSchemaVersion3 } from './0003-visits';
 import { updateToSchemaVersion4 } from './0004-outbox-verify';
 import { updateToSchemaVersion5 } from './0005-touch-scan';
 import { updateToSchemaVersion6 } from './0006-ad-costs';
+import { updateToSchemaVersion7 } from './0007-won-pending';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 4, name: 'outbox-verify', up: updateToSchemaVersion4 },
   { version: 5, name: 'touch-scan', up: updateToSchemaVersion5 },
   { version: 6, name: 'ad-costs', up: updateToSchemaVersion6 },
+  { version: 7, name: 'won-pending', up: updateToSchemaVersion7 },
 ];

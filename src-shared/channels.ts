@@ -51,6 +51,9 @@ export const CALL_CHANNELS = [
   'schedules:list',
   'schedules:save',
   'schedules:delete',
+  'channels:values',
+  'channels:export',
+  'channels:import',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished', 'attribution:progress'] as const;

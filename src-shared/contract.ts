@@ -25,6 +25,9 @@ export * from './visits-schema';
 export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
+export * from './channels-schema';
+import { ChannelExportSchema, ChannelImportSchema, ChannelValuesSchema, type ChannelImportResult, type ChannelValues } from './channels-schema';
+import { ChannelRulesSchema, defaultChannelRules } from './channel-rules';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -132,10 +135,14 @@ export const SettingsSchema = z.object({
   normalisation: z
     .object({
       aliases: z.record(z.string(), z.string()).default({}),
+      /** campaign rename rules (issue 14) */
+      campaignAliases: z.record(z.string(), z.string()).default({}),
       directSources: z.array(z.string()).default(['(direct)', 'direct']),
       directMediums: z.array(z.string()).default(['(none)']),
     })
-    .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+    .default({ aliases: {}, campaignAliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+  /** channel rules (docs/REPORTS.md «Каналы»): ordered, the first that matches names the channel */
+  channels: ChannelRulesSchema.default(defaultChannelRules),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -157,6 +164,7 @@ export const SettingsPatchSchema = z.object({
   sync: keep(S.sync),
   visits: keep(S.visits),
   normalisation: keep(S.normalisation),
+  channels: keep(S.channels),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -342,11 +350,15 @@ export const inputSchemas = {
   'export:html': ExportHtmlSchema,
   'export:pdf': z.object({ what: ExportWhatSchema, path: ExportRunSchema.shape.path }),
   'export:png': z.object({ path: ExportRunSchema.shape.path, dataUrl: z.string().startsWith('data:image/png;base64,').max(40_000_000) }),
-  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png']) }),
+  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png', 'json']) }),
   'files:chooseFolder': z.object({ title: z.string().max(200).optional() }).default({}),
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
   'schedules:delete': ScheduleDeleteSchema,
+  // channel rules (issue 14)
+  'channels:values': ChannelValuesSchema,
+  'channels:export': ChannelExportSchema,
+  'channels:import': ChannelImportSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -399,6 +411,9 @@ export interface Outputs {
   'schedules:list': ExportSchedule[];
   'schedules:save': ExportSchedule;
   'schedules:delete': { deleted: string };
+  'channels:values': ChannelValues;
+  'channels:export': { path: string; bytes: number };
+  'channels:import': ChannelImportResult;
 }
 
 export interface EventPayloads {

@@ -37,6 +37,8 @@ import { ExportManager } from './export/manager';
 import { ScheduledExportsJob, deleteSchedule, listSchedules, saveSchedule } from './export/schedules';
 import type { PdfRenderer } from './export/write';
 import { onAttributionProgress } from './attribution/state';
+import { channelValues } from './channels/values';
+import { readChannelRules, writeChannelRules } from './channels/file';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -344,5 +346,8 @@ export class Engine {
       deleteSchedule(this.workspace, input.id);
       return { deleted: input.id };
     },
+    'channels:values': (q) => channelValues(this.workspace, q.limit),
+    'channels:export': (input) => writeChannelRules(input.path, this.workspace.settings.channels),
+    'channels:import': (input) => readChannelRules(input.text, input.fileName),
   };
 }

@@ -4,6 +4,7 @@ import { updateToSchemaVersion2 } from './0002-attribution';
 import { updateToSchemaVersion3 } from './0003-visits';
 import { updateToSchemaVersion4 } from './0004-outbox-verify';
 import { updateToSchemaVersion5 } from './0005-touch-scan';
+import { updateToSchemaVersion6 } from './0006-channels';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, name: 'visits', up: updateToSchemaVersion3 },
   { version: 4, name: 'outbox-verify', up: updateToSchemaVersion4 },
   { version: 5, name: 'touch-scan', up: updateToSchemaVersion5 },
+  { version: 6, name: 'channels', up: updateToSchemaVersion6 },
 ];

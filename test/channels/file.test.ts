@@ -8,7 +8,7 @@ import { Engine } from '../../src-main/engine/engine';
 import { main } from '../../src-main/cli';
 import { defaultChannelRules, makeChannelClassifier } from '../../src-shared/channel-rules';
 import { makeNormaliser } from '../../src-shared/normalise';
-import type { ChannelValues, Settings } from '../../src-shared/contract';
+import type { ChannelValues, ReportResult, Settings } from '../../src-shared/contract';
 import { Fixture, msk } from '../reports/fixture';
 
 const secrets = { get: async () => null, set: async () => {}, clear: async () => {} };
@@ -99,7 +99,7 @@ describe('channel rules file', () => {
     expect(await main(['channels', 'import', '--workspace', db, file])).toBe(0);
     const engine = new Engine({ workspaceDir: db, secrets });
     const r = await engine.dispatch('reports:query', { from: '2026-03-01', to: '2026-03-31', groupBy: ['channel'] });
-    expect(r.ok && r.value.rows.some((x) => x.channel === 'Доски объявлений')).toBe(true);
+    expect(r.ok && (r.value as ReportResult).rows.some((x) => x.channel === 'Доски объявлений')).toBe(true);
     await engine.close();
     writeFileSync(file, '{}');
     expect(await main(['channels', 'import', '--workspace', db, file])).toBe(1);

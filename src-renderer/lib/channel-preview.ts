@@ -58,12 +58,22 @@ export function fromDraft(rules: readonly DraftRule[]): { channel: string; condi
   }));
 }
 
+/** Values in the fallback channel, one per (source, medium) as matched (case-insensitive, after aliases). */
+export interface FallbackGroup {
+  /** the busiest spelling */
+  source: string | null;
+  medium: string | null;
+  kinds: TouchKind[];
+  campaigns: number;
+  records: number;
+}
+
 export interface RulesPreview {
   /** records each rule takes (0 for a rule with an error) */
   perRule: number[];
   /** field errors: `rule.{i}.channel`, `rule.{i}.conditions`, `rule.{i}.cond.{j}` */
   errors: Record<string, string>;
-  fallback: { records: number; top: ChannelValue[]; more: number };
+  fallback: { records: number; top: FallbackGroup[]; more: number };
   total: number;
 }
 
@@ -99,19 +109,35 @@ export function previewRules(
   const classifier = makeChannelClassifier({ rules: valid.map((i) => plain[i]!), fallback: fallback.trim() || 'Другое' });
   const norm = makeNormaliser(normalisation);
   const perRule = rules.map(() => 0);
-  const other: ChannelValue[] = [];
+  const other = new Map<string, FallbackGroup & { spellings: Map<string, number>; campaignSet: Set<string | null> }>();
   let otherSum = 0;
   let total = otherRecords;
   for (const v of values) {
     total += v.records;
     const d = norm.dims(v, v.kind);
     const i = classifier.ruleOf({ source: d.source, medium: d.medium, campaign: d.campaign, kind: v.kind });
-    if (i < 0) {
-      other.push(v);
-      otherSum += v.records;
-    } else perRule[valid[i]!]! += v.records;
+    if (i >= 0) {
+      perRule[valid[i]!]! += v.records;
+      continue;
+    }
+    otherSum += v.records;
+    const key = JSON.stringify([d.source, d.medium]);
+    let g = other.get(key);
+    if (!g) other.set(key, (g = { source: v.source, medium: v.medium, kinds: [], campaigns: 0, records: 0, spellings: new Map(), campaignSet: new Set() }));
+    g.records += v.records;
+    if (!g.kinds.includes(v.kind)) g.kinds.push(v.kind);
+    g.campaignSet.add(d.campaign);
+    const sp = JSON.stringify([v.source, v.medium]);
+    g.spellings.set(sp, (g.spellings.get(sp) ?? 0) + v.records);
   }
-  return { perRule, errors, fallback: { records: otherSum, top: other.slice(0, top), more: Math.max(0, other.length - top) }, total };
+  const groups: FallbackGroup[] = [...other.values()]
+    .map((g) => {
+      const [best] = [...g.spellings].sort((a, b) => b[1] - a[1])[0]!;
+      const [source, medium] = JSON.parse(best) as [string | null, string | null];
+      return { source, medium, kinds: g.kinds, campaigns: [...g.campaignSet].filter((c) => c !== null).length, records: g.records };
+    })
+    .sort((a, b) => b.records - a.records);
+  return { perRule, errors, fallback: { records: otherSum, top: groups.slice(0, top), more: Math.max(0, groups.length - top) }, total };
 }
 
 /** Rules ready for settings:update (the draft must be free of errors). */

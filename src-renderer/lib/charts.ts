@@ -99,7 +99,7 @@ export interface BarChartData {
  */
 export function buildSourceBarData(
   rows: readonly ReportRow[],
-  opts: { labels: ChartLabels; palette: Palette; maxBars?: number; dim?: Dimension },
+  opts: { labels: ChartLabels; palette: Palette; maxBars?: number; dim?: Dimension; wrap?: number },
 ): BarChartData {
   const maxBars = Math.max(2, opts.maxBars ?? 10);
   const all = sourceTotals(rows, opts.labels, opts.dim).filter((s) => s.leads !== 0 || s.revenue !== 0);
@@ -125,7 +125,7 @@ export function buildSourceBarData(
   const bars = [...shown, ...unattributed];
   const common = { borderRadius: 4, maxBarThickness: 36 };
   return {
-    labels: bars.map((b) => wrapLabel(b.label)),
+    labels: bars.map((b) => wrapLabel(b.label, opts.wrap)),
     datasets: [
       { ...common, label: opts.labels.leads, data: bars.map((b) => round2(b.leads)), backgroundColor: opts.palette.leads, yAxisID: 'leads' },
       { ...common, label: opts.labels.revenue, data: bars.map((b) => round2(b.revenue)), backgroundColor: opts.palette.revenue, yAxisID: 'revenue' },

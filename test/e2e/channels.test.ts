@@ -81,6 +81,8 @@ describe('channels', () => {
     const otherPreview = panel.getByTestId('channels-other');
     await otherPreview.waitFor();
     expect(Number(await otherPreview.getAttribute('data-records'))).toBeGreaterThan(0);
+    await otherPreview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/channels-settings-other.png' });
     const avito = panel.getByTestId('channels-other-value').filter({ hasText: 'avito' }).first();
     await avito.getByRole('button').click();
     const rules = panel.getByTestId('channel-rule');

@@ -5,7 +5,13 @@ import { draftCondition, draftToRules, nextKey, previewRules, toDraft } from '..
 
 const norm = { aliases: { vkontakte: 'vk' }, directSources: ['(direct)'], directMediums: ['(none)'] };
 const v = (kind: ChannelValue['kind'], source: string | null, medium: string | null, records: number): ChannelValue => ({ kind, source, medium, campaign: null, records });
-const values = [v('call', 'yandex', 'cpc', 50), v('request', 'avito', 'classified', 20), v('call', null, null, 7), v('request', 'vkontakte', 'cpc', 3)];
+const values = [
+  v('call', 'yandex', 'cpc', 50),
+  v('request', 'avito', 'classified', 12),
+  v('call', 'Avito', 'classified', 8),
+  v('call', null, null, 7),
+  v('request', 'vkontakte', 'cpc', 3),
+];
 
 describe('channel rules draft and preview', () => {
   it('round-trips the rules through the editor draft', () => {
@@ -22,7 +28,8 @@ describe('channel rules draft and preview', () => {
     expect(by('Звонки без метки')).toBe(7);
     expect(by('Таргетированная реклама')).toBe(3); // vkontakte → vk by the alias, then vk + cpc
     expect(p.fallback.records).toBe(20);
-    expect(p.fallback.top.map((x) => x.source)).toEqual(['avito']);
+    // one line per value as matched, in its busiest spelling, with the kinds that carry it
+    expect(p.fallback.top).toEqual([{ source: 'avito', medium: 'classified', kinds: ['request', 'call'], campaigns: 0, records: 20 }]);
     expect(p.total).toBe(90);
   });
 

@@ -155,6 +155,31 @@ describe('channel in reports', () => {
   });
 });
 
+describe('labels', () => {
+  it('an incremental recompute labels a new value as first seen; the next full recompute takes the most frequent spelling', () => {
+    const f = new Fixture();
+    f.lead(1, msk('2026-03-05'), { utm: ['yandex', 'cpc'] });
+    expect(f.report(P).rows.map((r) => r.source)).toEqual(['yandex']);
+    f.lead(2, msk('2026-03-06'), { utm: ['Avito', 'classified'] });
+    f.lead(3, msk('2026-03-07'), { utm: ['avito', 'classified'] });
+    f.lead(4, msk('2026-03-08'), { utm: ['avito', 'classified'] });
+    expect(ensureAttribution(f.ws.db, f.ws.settings)?.full).toBe(false);
+    const inc = f.report({ ...P, groupBy: ['source'] }).rows.map((r) => r.source);
+    expect(inc).toHaveLength(2); // one row for the three spellings of avito, whichever label it has
+    expect(inc.filter((x) => x?.toLowerCase() === 'avito')).toHaveLength(1);
+    new Materialiser(f.ws.db, f.ws.settings).full();
+    expect(f.report({ ...P, groupBy: ['source'] }).rows.map((r) => r.source).sort()).toEqual(['avito', 'yandex']);
+  });
+
+  it('a key reached only through an alias shows the alias target as typed', () => {
+    const f = new Fixture();
+    f.lead(1, msk('2026-03-05'), { utm: ['vkontakte', 'cpc'] });
+    f.lead(2, msk('2026-03-05'), { utm: ['вконтакте', 'cpc'] });
+    f.ws.updateMeta({ settings: { ...f.ws.settings, normalisation: { ...f.ws.settings.normalisation, aliases: { vkontakte: 'VK', вконтакте: 'VK' } } } });
+    expect(f.report({ ...P, groupBy: ['channel', 'source'] }).rows).toMatchObject([{ channel: 'Таргетированная реклама', source: 'VK', leads: 2 }]);
+  });
+});
+
 describe('skvoz report --group channel,source', () => {
   afterEach(() => vi.restoreAllMocks());
 

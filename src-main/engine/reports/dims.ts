@@ -3,38 +3,51 @@
 // is), and imported costs' dims (normalised and given a channel by the same rules as touches).
 import type { ReportFilters } from '@shared/contract';
 import { DIMENSIONS, type Dimension } from '@shared/metrics';
-import { LABEL_DIMS, labelKey, workspaceNormaliser, type Dims, type LabelDim, type RawDims } from '@shared/normalise';
+import { LABEL_DIMS, labelKey, workspaceNormaliser, type Dims, type LabelDim, type Normaliser, type RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
 import type { Workspace } from '../workspace';
 import { attributionGeneration } from '../attribution/state';
-import { loadLabels } from '../attribution/labels';
+import { loadLabels, type Labels } from '../attribution/labels';
 
 export type TupleMap = Map<number, Dims>;
 
 const COLUMNS = DIMENSIONS.join(', ');
 const isLabelDim = (d: Dimension): d is LabelDim => (LABEL_DIMS as readonly string[]).includes(d);
 
-const cache = new WeakMap<Db, { key: string; map: TupleMap }>();
+interface Cached {
+  key: string;
+  map: TupleMap;
+  labels: Labels;
+  norm: Normaliser;
+}
+
+const cache = new WeakMap<Db, Cached>();
 
 /**
- * Tuple id → dims with labels, for the workspace's current attribution (call after
- * ensureAttribution). Kept until attribution is recomputed, another connection writes the file or
- * the normalisation settings change: reports read it on every query.
+ * What reports read on every query, kept until attribution is recomputed, another connection
+ * writes the file or the normalisation or channel settings change: the tuples with their labels,
+ * the labels, the workspace's normaliser (its channel rules compiled).
  */
-export function loadTuples(ws: Workspace): TupleMap {
+function current(ws: Workspace): Cached {
   const db = ws.db;
-  const key = `${attributionGeneration(db)}:${db.pragma('data_version', { simple: true }) as number}:${JSON.stringify(ws.settings.normalisation)}`;
+  const key = `${attributionGeneration(db)}:${db.pragma('data_version', { simple: true }) as number}:${JSON.stringify([ws.settings.normalisation, ws.settings.channels])}`;
   const hit = cache.get(db);
-  if (hit?.key === key) return hit.map;
-  const label = loadLabels(db, ws.settings);
+  if (hit?.key === key) return hit;
+  const labels = loadLabels(db, ws.settings);
   const map: TupleMap = new Map();
   for (const r of db.prepare(`SELECT id, ${COLUMNS} FROM dim_tuple`).all() as (Dims & { id: number })[]) {
     const d = {} as Dims;
-    for (const dim of DIMENSIONS) d[dim] = isLabelDim(dim) ? label.of(dim, r[dim]) : r[dim];
+    for (const dim of DIMENSIONS) d[dim] = isLabelDim(dim) ? labels.of(dim, r[dim]) : r[dim];
     map.set(r.id, d);
   }
-  cache.set(db, { key, map });
-  return map;
+  const c = { key, map, labels, norm: workspaceNormaliser(ws.settings) };
+  cache.set(db, c);
+  return c;
+}
+
+/** Tuple id → dims with labels, for the workspace's current attribution (call after ensureAttribution). */
+export function loadTuples(ws: Workspace): TupleMap {
+  return current(ws).map;
 }
 
 /** Tuple ids by their stored (key) values, as JSON of DIMENSIONS' values. */
@@ -77,8 +90,7 @@ export function dimFilter(filters: Pick<ReportFilters, 'dimensions'>): ((d: Part
  * touch of no kind; a key no touch has is shown as its first spelling in the costs.
  */
 export function costDimsOf(ws: Workspace): (raw: RawDims) => Dims {
-  const norm = workspaceNormaliser(ws.settings);
-  const label = loadLabels(ws.db, ws.settings);
+  const { norm, labels: label } = current(ws);
   const own = LABEL_DIMS.map(() => new Map<string, string>());
   return (raw) => {
     const d = norm.dims(raw, null);

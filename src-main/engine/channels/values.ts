@@ -8,19 +8,21 @@ import type { Workspace } from '../workspace';
 
 type Row = [kind: TouchKind, source: string | null, medium: string | null, campaign: string | null, n: number];
 
-const NO_UTM = "(x.utm_source IS NULL OR trim(x.utm_source) = '')";
-const SQL: string[] = [
+const NO_UTM = "(utm_source IS NULL OR trim(utm_source) = '')";
+/** calls and requests: (kind, source, medium, campaign, records) */
+const TOUCHES = [
   "SELECT 'call', source, medium, campaign, count(*) FROM ct_call GROUP BY source, medium, campaign",
   "SELECT 'request', source, medium, campaign, count(*) FROM ct_request GROUP BY source, medium, campaign",
-  ...['b24_lead', 'b24_deal'].flatMap((t) => [
-    `SELECT 'crm_utm', x.utm_source, x.utm_medium, x.utm_campaign, count(*) FROM ${t} x
-      WHERE x.deleted = 0 AND NOT ${NO_UTM} GROUP BY x.utm_source, x.utm_medium, x.utm_campaign`,
-    // a record without UTM falls back to its CRM source when nothing else reaches it
-    `SELECT 'crm_source', coalesce(s.name, x.source_id), '(crm)', NULL, count(*) FROM ${t} x
-       LEFT JOIN b24_status s ON s.entity_id = 'SOURCE' AND s.status_id = x.source_id
-      WHERE x.deleted = 0 AND ${NO_UTM} AND x.source_id IS NOT NULL AND x.source_id <> '' GROUP BY 2`,
-  ]),
 ];
+/**
+ * leads and deals in one pass each: their UTM (crm_utm), or without UTM their CRM source id (each
+ * may fall back to it: crm_source); names come from the SOURCE dictionary afterwards
+ */
+const RECORDS = ['b24_lead', 'b24_deal'].map(
+  (t) => `SELECT CASE WHEN ${NO_UTM} THEN source_id END, utm_source, utm_medium, utm_campaign, count(*) FROM ${t}
+           WHERE deleted = 0 AND (NOT ${NO_UTM} OR (source_id IS NOT NULL AND source_id <> ''))
+           GROUP BY 1, 2, 3, 4`,
+);
 
 const cache = new WeakMap<Db, { key: string; all: ChannelValue[] }>();
 
@@ -39,7 +41,16 @@ function all(ws: Workspace): ChannelValue[] {
     if (e) e.records += n;
     else merged.set(k, v);
   };
-  for (const sql of SQL) for (const r of db.prepare(sql).raw(true).all() as Row[]) add(...r);
+  for (const sql of TOUCHES) for (const r of db.prepare(sql).raw(true).all() as Row[]) add(...r);
+  const names = new Map(
+    (db.prepare("SELECT status_id, name FROM b24_status WHERE entity_id = 'SOURCE'").raw(true).all() as [string, string][]).map(([id, name]) => [id, name]),
+  );
+  for (const sql of RECORDS) {
+    for (const [sourceId, s, m, c, n] of db.prepare(sql).raw(true).all() as [string | null, string | null, string | null, string | null, number][]) {
+      if (sourceId === null) add('crm_utm', s, m, c, n);
+      else add('crm_source', names.get(sourceId) ?? sourceId, '(crm)', null, n);
+    }
+  }
   const visits = (db.prepare("SELECT count(*) AS n FROM visit WHERE cancelled = 0 AND NOT (b24_entity = 'deal' AND b24_id IS NOT NULL)").get() as { n: number }).n;
   if (visits > 0) add('visit', vd.source, vd.medium, vd.campaign, visits);
   const list = [...merged.values()].sort(

@@ -366,6 +366,8 @@ describe('reports on the small demo', () => {
   });
 
   it('saves a view, lists it in the sidebar, reopens it exactly, renames and deletes it', async () => {
+    // every source row of the quarter on screen at once (the table renders only the rows in view)
+    await page.setViewportSize({ width: 1360, height: 1400 });
     await open('reports');
     await page.getByTestId('period-preset').selectOption('last90');
     await page.getByTestId('model-picker').selectOption('first');
@@ -434,6 +436,7 @@ describe('reports on the small demo', () => {
     await page.getByTestId('confirm-yes').click();
     await renamed.waitFor({ state: 'detached' });
     expect(await h.call('views:list')).toEqual([]);
+    await page.setViewportSize({ width: 1360, height: 880 });
   });
 
   it('shows comparison deltas when a comparison is chosen', async () => {

@@ -22,7 +22,7 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
   skvoz demo   --workspace DIR [--size small|medium|large] [--seed N]
       Создать демо-пространство в папке DIR / create a demo workspace in DIR.
   skvoz report --workspace DIR --from YYYY-MM-DD --to YYYY-MM-DD
-               [--group source,medium,campaign,content,term] [--model MODEL]
+               [--group channel,source,medium,campaign,content,term] [--model MODEL]
                [--basis event|cohort] [--compare previous|weekdays|year]
                [--format json|csv] [--out FILE]
       Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
@@ -40,6 +40,10 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
       с колонками «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики» /
       import ad costs (Metrica CSV, Direct and VK Ads exports, Russian headers).
 ${WORKSPACE_HELP}
+  skvoz channels export --workspace DIR --out FILE.json
+  skvoz channels import --workspace DIR FILE.json
+      Правила каналов в файл и из файла (одни правила для многих клиентов) /
+      channel rules to and from a file; an import replaces the workspace's rules.
 ${VISITS_HELP}
 ${EXPORT_HELP}
 ${STORAGE_HELP}
@@ -208,6 +212,35 @@ async function cmdCosts(values: Record<string, string | boolean | undefined>, po
   }
 }
 
+async function cmdChannels(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void> {
+  const [sub, file] = positionals;
+  const usage = () =>
+    fail('использование: skvoz channels export --workspace DIR --out FILE | skvoz channels import --workspace DIR FILE', 'usage: skvoz channels export|import …');
+  if (sub !== 'export' && sub !== 'import') usage();
+  const dir = resolve(need(values.workspace as string | undefined, '--workspace'));
+  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
+  const engine = new Engine({ workspaceDir: dir, secrets: envSecrets() });
+  try {
+    if (sub === 'export') {
+      const r = await call<{ path: string }>(engine, 'channels:export', { path: resolve(need(values.out as string | undefined, '--out')) });
+      process.stderr.write(`Правила каналов сохранены в ${r.path}\n`);
+      return;
+    }
+    const path = resolve(need(file, 'FILE'));
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      fail(`не удалось прочитать ${path}`, `cannot read ${path}`);
+    }
+    const rules = await call<{ rules: unknown[] }>(engine, 'channels:import', { fileName: basename(path), text });
+    await call(engine, 'settings:update', { channels: rules });
+    process.stderr.write(`Загружено правил каналов: ${rules.rules.length}; атрибуция пересчитается при следующем отчёте\n`);
+  } finally {
+    await engine.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -257,6 +290,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'costs':
         await cmdCosts(values, positionals);
+        return 0;
+      case 'channels':
+        await cmdChannels(values, positionals);
         return 0;
       default:
         fail(`неизвестная команда «${command}» (см. skvoz --help)`, `unknown command "${command}" (see skvoz --help)`);

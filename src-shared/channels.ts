@@ -57,6 +57,9 @@ export const CALL_CHANNELS = [
   'storage:check',
   'storage:backup',
   'storage:restore',
+  'channels:values',
+  'channels:export',
+  'channels:import',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished', 'attribution:progress'] as const;

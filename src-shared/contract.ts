@@ -29,6 +29,9 @@ export * from './costs-schema';
 import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
 export * from './storage-schema';
 import { StorageQuerySchema, StorageRestoreSchema, type StorageRestoreResult, type StorageStatus } from './storage-schema';
+export * from './channels-schema';
+import { ChannelExportSchema, ChannelImportSchema, ChannelValuesSchema, type ChannelImportResult, type ChannelValues } from './channels-schema';
+import { ChannelRulesSchema, defaultChannelRules } from './channel-rules';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -148,10 +151,17 @@ export const SettingsSchema = z.object({
         .record(ruleValue, ruleValue)
         .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
         .default({}),
+      /** campaign rename rules (issue 14) */
+      campaignAliases: z
+        .record(ruleValue, ruleValue)
+        .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
+        .default({}),
       directSources: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(direct)', 'direct']),
       directMediums: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(none)']),
     })
-    .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+    .default({ aliases: {}, campaignAliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+  /** channel rules (docs/REPORTS.md «Каналы»): ordered, the first that matches names the channel */
+  channels: ChannelRulesSchema.default(defaultChannelRules),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -174,6 +184,7 @@ export const SettingsPatchSchema = z.object({
   visits: keep(S.visits),
   normalisation: keep(S.normalisation),
   adCosts: keep(S.adCosts),
+  channels: keep(S.channels),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -402,7 +413,7 @@ export const inputSchemas = {
   'export:html': ExportHtmlSchema,
   'export:pdf': z.object({ what: ExportWhatSchema, path: ExportRunSchema.shape.path }),
   'export:png': z.object({ path: ExportRunSchema.shape.path, dataUrl: z.string().startsWith('data:image/png;base64,').max(40_000_000) }),
-  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png']) }),
+  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png', 'json']) }),
   'files:chooseFolder': z.object({ title: z.string().max(200).optional() }).default({}),
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
@@ -412,6 +423,10 @@ export const inputSchemas = {
   'storage:check': noInput,
   'storage:backup': noInput,
   'storage:restore': StorageRestoreSchema,
+  // channel rules (issue 14)
+  'channels:values': ChannelValuesSchema,
+  'channels:export': ChannelExportSchema,
+  'channels:import': ChannelImportSchema,
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -470,6 +485,9 @@ export interface Outputs {
   'storage:check': StorageStatus;
   'storage:backup': StorageStatus;
   'storage:restore': StorageRestoreResult;
+  'channels:values': ChannelValues;
+  'channels:export': { path: string; bytes: number };
+  'channels:import': ChannelImportResult;
 }
 
 export interface EventPayloads {

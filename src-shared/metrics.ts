@@ -1,6 +1,11 @@
 // Dimensions, models and metrics exactly as docs/REPORTS.md names them.
 
-export const DIMENSIONS = ['source', 'medium', 'campaign', 'content', 'term'] as const;
+/**
+ * Report dimensions, in drill-down order: the channel (docs/REPORTS.md «Каналы») first, then the
+ * touch's own values. Each one is a column of `dim_tuple`; adding one means a migration adding
+ * the column, the value in the normaliser (src-shared/normalise.ts) and its labels.
+ */
+export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const MODELS = [

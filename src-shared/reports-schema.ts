@@ -37,7 +37,7 @@ const periodShape = {
 const periodOrder = { message: 'Начало периода позже конца', path: ['from'] };
 const groupBy = z
   .array(z.enum(DIMENSIONS))
-  .max(5)
+  .max(DIMENSIONS.length)
   .default(['source'])
   .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды');
 
@@ -140,6 +140,8 @@ export interface ExplainedTouch {
   kind: 'call' | 'request' | 'visit' | 'crm_utm' | 'crm_source';
   id: number;
   at: string;
+  /** by the workspace's channel rules */
+  channel: string | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;

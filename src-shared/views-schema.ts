@@ -26,7 +26,7 @@ export const ViewSpecSchema = z.object({
   groupBy: z
     .array(z.enum(DIMENSIONS))
     .min(1, 'Выберите хотя бы одно измерение')
-    .max(5)
+    .max(DIMENSIONS.length)
     .default(['source'])
     .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды'),
   /** visible metric columns, in order; empty = the default set */

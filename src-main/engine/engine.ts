@@ -43,6 +43,8 @@ import { isCorrupt } from './db/busy';
 import { StorageProblem } from './safety/identity';
 import { StorageService } from './safety/service';
 import type { SafetyTiming } from './safety/jobs';
+import { channelValues } from './channels/values';
+import { readChannelRules, writeChannelRules } from './channels/file';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -396,5 +398,8 @@ export class Engine {
     'storage:check': () => this.storage.check(),
     'storage:backup': () => this.storage.backup(),
     'storage:restore': (input) => this.storage.restore(input),
+    'channels:values': (q) => channelValues(this.workspace, q.limit),
+    'channels:export': (input) => writeChannelRules(input.path, this.workspace.settings.channels),
+    'channels:import': (input) => readChannelRules(input.text, input.fileName),
   };
 }

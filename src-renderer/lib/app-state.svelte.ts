@@ -22,10 +22,10 @@ export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string
 
 /**
  * The default report setup: last 30 days anchored to data, no comparison, the workspace's model;
- * the report tree opens source → medium → campaign → deals.
+ * the report tree opens channel → source → medium → campaign → deals.
  */
 export function defaultSpec(): ViewSpec {
-  return ViewSpecSchema.parse({ groupBy: ['source', 'medium', 'campaign'] });
+  return ViewSpecSchema.parse({ groupBy: ['channel', 'source', 'medium', 'campaign'] });
 }
 
 /** The period/model/basis/filters part of a report query, shared by reports:query|series|models|deals. */

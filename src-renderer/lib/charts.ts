@@ -59,14 +59,15 @@ export interface ChartLabels {
   others: string;
 }
 
-/** Sums leads and revenue per source over rows grouped by source (and maybe deeper). */
-export function sourceTotals(rows: readonly ReportRow[], labels: Pick<ChartLabels, 'notSet' | 'unattributed'>): SourceTotal[] {
+/** Sums leads and revenue per source (or another dimension) over rows grouped by it (and maybe deeper). */
+export function sourceTotals(rows: readonly ReportRow[], labels: Pick<ChartLabels, 'notSet' | 'unattributed'>, dim: Dimension = 'source'): SourceTotal[] {
   const by = new Map<string, SourceTotal>();
   for (const r of rows) {
-    const key = r.unattributed ? '\u0000u' : `s:${r.source ?? ''}`;
+    const v = r[dim];
+    const key = r.unattributed ? '\u0000u' : `s:${v ?? ''}`;
     let t = by.get(key);
     if (!t) {
-      const label = r.unattributed ? labels.unattributed : r.source ? r.source : labels.notSet;
+      const label = r.unattributed ? labels.unattributed : v ? v : labels.notSet;
       t = { label, unattributed: r.unattributed, leads: 0, revenue: 0 };
       by.set(key, t);
     }
@@ -98,10 +99,10 @@ export interface BarChartData {
  */
 export function buildSourceBarData(
   rows: readonly ReportRow[],
-  opts: { labels: ChartLabels; palette: Palette; maxBars?: number },
+  opts: { labels: ChartLabels; palette: Palette; maxBars?: number; dim?: Dimension; wrap?: number },
 ): BarChartData {
   const maxBars = Math.max(2, opts.maxBars ?? 10);
-  const all = sourceTotals(rows, opts.labels).filter((s) => s.leads !== 0 || s.revenue !== 0);
+  const all = sourceTotals(rows, opts.labels, opts.dim).filter((s) => s.leads !== 0 || s.revenue !== 0);
   const unattributed = all.filter((s) => s.unattributed);
   const attributed = all.filter((s) => !s.unattributed);
   // rank by the share of both measures, so a source big in leads but small in revenue still shows
@@ -124,7 +125,7 @@ export function buildSourceBarData(
   const bars = [...shown, ...unattributed];
   const common = { borderRadius: 4, maxBarThickness: 36 };
   return {
-    labels: bars.map((b) => wrapLabel(b.label)),
+    labels: bars.map((b) => wrapLabel(b.label, opts.wrap)),
     datasets: [
       { ...common, label: opts.labels.leads, data: bars.map((b) => round2(b.leads)), backgroundColor: opts.palette.leads, yAxisID: 'leads' },
       { ...common, label: opts.labels.revenue, data: bars.map((b) => round2(b.revenue)), backgroundColor: opts.palette.revenue, yAxisID: 'revenue' },
@@ -329,7 +330,7 @@ export interface DoughnutData {
 }
 
 /**
- * Shares of one metric per value of `dim` (the channel: medium by default): the biggest values
+ * Shares of one metric per value of `dim` (the channel by default): the biggest values
  * first, the tail summed into «Другие» when there are more than `maxSlices`, the unattributed
  * slice last in grey — shown whenever it is not zero, however small.
  */
@@ -338,7 +339,7 @@ export function mixSlices(
   metric: 'leads' | 'deals' | 'wonDeals' | 'revenue',
   opts: { dim?: Dimension; labels: Pick<ChartLabels, 'notSet' | 'unattributed' | 'others'>; maxSlices?: number },
 ): MixSlice[] {
-  const dim = opts.dim ?? 'medium';
+  const dim = opts.dim ?? 'channel';
   const maxSlices = Math.max(2, opts.maxSlices ?? 7);
   const by = new Map<string, { label: string; value: number }>();
   let unattributed = 0;

@@ -2,9 +2,11 @@
 // a missing or extra key is a compile error. Placeholders are `{name}`.
 import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
+import { channelsEn, channelsRu } from './i18n-channels';
 
 const ru = {
   ...costsRu,
+  ...channelsRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -124,7 +126,7 @@ const ru = {
   'dashboard.unattributedRevenue': 'и {share} выручки',
   'dashboard.unattributedNone': 'Все лиды периода атрибутированы',
   'dashboard.unattributedWhy': 'Почему?',
-  'dashboard.unattributedFiltered': 'С фильтром по источнику, каналу или кампании строки «Без атрибуции» в отчёте нет',
+  'dashboard.unattributedFiltered': 'С фильтром по каналу, источнику или кампании строки «Без атрибуции» в отчёте нет',
   'kpi.vs': 'к {from} — {to}',
   'kpi.was': 'было {value}',
   'kpi.points': 'п. п.',
@@ -144,7 +146,7 @@ const ru = {
   'metric.cpl.hint': 'Стоимость лида: расходы / лиды',
   'metric.romi.hint': 'Окупаемость: (выручка − расходы) / расходы',
   'dim.source': 'Источник',
-  'dim.medium': 'Канал',
+  'dim.medium': 'Тип трафика',
   'dim.campaign': 'Кампания',
   'dim.content': 'Объявление',
   'dim.term': 'Ключевое слово',
@@ -152,7 +154,7 @@ const ru = {
   'dashboard.title': 'Дашборд',
   'dashboard.kpis': 'Ключевые показатели',
   'dashboard.bySource': 'По источникам',
-  'dashboard.addMedium': 'Показать каналы',
+  'dashboard.addMedium': 'Показать типы трафика',
   'dashboard.chartTitle': 'Лиды и выручка по источникам',
   'dashboard.chartAria': 'Диаграмма: лиды и выручка по источникам. Те же числа — в таблице ниже.',
   'dashboard.model': 'Модель: {model}',
@@ -252,7 +254,7 @@ const ru = {
   'reports.title': 'Отчёты',
   'reports.groupBy': 'Группировка',
   'reports.model': 'Модель атрибуции',
-  'reports.groupHint': 'Уровни идут по порядку: источник → канал → кампания → объявление → ключевое слово.',
+  'reports.groupHint': 'Уровни идут по порядку: канал → источник → тип трафика → кампания → объявление → ключевое слово.',
 
   'model.last_non_direct': 'Последний значимый переход',
   'model.last': 'Последнее касание',
@@ -555,7 +557,7 @@ const ru = {
   'costs.col.rows': 'Строк',
   'costs.col.total': 'Сумма',
   'norm.title': 'Нормализация UTM-меток',
-  'norm.intro': 'Разные написания одного источника сводятся к одному: «yandex.ru», «Yandex» → «yandex». Правила применяются к звонкам, заявкам, лидам, сделкам и расходам; пересинхронизация не нужна.',
+  'norm.intro': 'Источник, тип трафика и кампания сравниваются без учёта регистра, а в отчётах показываются так, как их чаще всего пишут. Замены сводят разные написания к одному: «yandex.ru», «ya.ru» → «yandex». Правила применяются к звонкам, заявкам, лидам, сделкам и расходам; пересинхронизация не нужна.',
   'norm.from': 'Значение в данных',
   'norm.to': 'Заменить на',
   'norm.affected': 'Затронет',
@@ -580,7 +582,7 @@ const ru = {
   'norm.toRequired': 'Введите, на что заменить',
   'norm.duplicate': 'Для этого значения уже есть правило',
   'norm.directSources': 'Прямые заходы — источники (через запятую)',
-  'norm.directMediums': 'Прямые заходы — каналы (через запятую)',
+  'norm.directMediums': 'Прямые заходы — типы трафика (через запятую)',
   'norm.directHint': 'Прямые касания пропускает модель «Последний значимый переход»; пустой источник — всегда прямой.',
   'norm.directHits': 'Сейчас под это подходит записей: {records}.',
   'norm.saved': 'Сохранено — отчёты пересчитаны по новым правилам',
@@ -666,6 +668,7 @@ export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
   ...costsEn,
+  ...channelsEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',
@@ -785,7 +788,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.unattributedRevenue': 'and {share} of revenue',
   'dashboard.unattributedNone': 'Every lead of the period is attributed',
   'dashboard.unattributedWhy': 'Why?',
-  'dashboard.unattributedFiltered': 'With a source, medium or campaign filter the report has no unattributed row',
+  'dashboard.unattributedFiltered': 'With a channel, source, medium or campaign filter the report has no unattributed row',
   'kpi.vs': 'vs {from} — {to}',
   'kpi.was': 'was {value}',
   'kpi.points': 'pp',
@@ -913,7 +916,7 @@ const en: Record<MessageKey, string> = {
   'reports.title': 'Reports',
   'reports.groupBy': 'Group by',
   'reports.model': 'Attribution model',
-  'reports.groupHint': 'Levels go in order: source → medium → campaign → content → term.',
+  'reports.groupHint': 'Levels go in order: channel → source → medium → campaign → content → term.',
 
   'model.last_non_direct': 'Last non-direct click',
   'model.last': 'Last touch',
@@ -1216,7 +1219,7 @@ const en: Record<MessageKey, string> = {
   'costs.col.rows': 'Rows',
   'costs.col.total': 'Total',
   'norm.title': 'UTM normalisation',
-  'norm.intro': 'Different spellings of one source become one: “yandex.ru”, “Yandex” → “yandex”. Rules apply to calls, requests, leads, deals and costs; no re-sync is needed.',
+  'norm.intro': 'Source, medium and campaign are compared ignoring case, and reports show them as they are most often written. Replacements make different spellings one: “yandex.ru”, “ya.ru” → “yandex”. Rules apply to calls, requests, leads, deals and costs; no re-sync is needed.',
   'norm.from': 'Value in the data',
   'norm.to': 'Replace with',
   'norm.affected': 'Affects',

@@ -71,7 +71,7 @@ describe('dashboard on the small demo', () => {
     expect(await page.getByTestId('freshness').textContent()).toContain(`Данные до ${formatDate(ws.dataTo)}`);
   });
 
-  it('shows exactly the numbers of reports:query: KPI cards, every source row, the totals', async () => {
+  it('shows exactly the numbers of reports:query: KPI cards, every channel and source row, the totals', async () => {
     await open('dashboard');
     await page.getByTestId('report-table').waitFor();
     const screen = await readTable(page);
@@ -79,7 +79,7 @@ describe('dashboard on the small demo', () => {
     expect({ from: screen.from, to: screen.to }).toEqual(period);
     expect(await page.getByTestId('period-range').textContent()).toContain(formatDate(period.from));
 
-    const expected = await h.call('reports:query', { ...period, groupBy: ['source'] });
+    const expected = await h.call('reports:query', { ...period, groupBy: ['channel', 'source'] });
     expect(expected.totals.leads).toBeGreaterThan(0);
     assertTableEquals(screen, expected);
     if (expected.rows.some((r) => r.unattributed)) {
@@ -90,19 +90,23 @@ describe('dashboard on the small demo', () => {
     for (const m of TABLE_METRICS) {
       expect(close(m, kpis[m], expected.totals[m], true), `KPI ${m}: ${kpis[m]} vs ${expected.totals[m]}`).toBe(true);
     }
-    // the chart draws the same sources (top ones, the rest summed)
-    const labels = JSON.parse((await page.getByTestId('bar-chart').getAttribute('data-labels')) ?? '[]') as string[];
+    // the chart draws the channels (top ones, the rest summed): no CRM source beside yandex
+    const labels = JSON.parse((await page.getByTestId('bar-chart').getAttribute('data-labels')) ?? '[]') as (string | string[])[];
     expect(labels.length).toBeGreaterThan(0);
+    const flat = labels.map((l) => (Array.isArray(l) ? l.join(' ') : l));
+    expect(flat).toContain('CRM без метки');
+    expect(flat).not.toContain('Звонок');
   });
 
   it('adds the medium column on the toggle, still equal to the engine', async () => {
     await open('dashboard');
     await page.getByTestId('toggle-medium').check();
-    await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
+    await page.locator('[data-testid="report-table"][data-group-by="channel,source,medium"]').waitFor();
     const screen = await readTable(page);
-    const expected = await h.call('reports:query', { from: screen.from, to: screen.to, groupBy: ['source', 'medium'] });
+    const expected = await h.call('reports:query', { from: screen.from, to: screen.to, groupBy: ['channel', 'source', 'medium'] });
     assertTableEquals(screen, expected);
     expect(await page.locator('thead').textContent()).toContain('Канал');
+    expect(await page.locator('thead').textContent()).toContain('Тип трафика');
   });
 
   it('follows the period presets and a custom period', async () => {
@@ -110,7 +114,7 @@ describe('dashboard on the small demo', () => {
     await page.getByTestId('period-preset').selectOption('last90');
     const p90 = await expectedPeriod('last90');
     await page.locator(`[data-testid="report-table"][data-from="${p90.from}"][data-to="${p90.to}"]`).waitFor();
-    assertTableEquals(await readTable(page), await h.call('reports:query', { ...p90, groupBy: ['source'] }));
+    assertTableEquals(await readTable(page), await h.call('reports:query', { ...p90, groupBy: ['channel', 'source'] }));
 
     await page.getByTestId('period-preset').selectOption('custom');
     const custom = { from: addDays(p90.to, -13), to: p90.to };
@@ -142,7 +146,7 @@ describe('dashboard on the small demo', () => {
       }
       await open('dashboard');
       await page.getByTestId('toggle-medium').check();
-      await page.locator('[data-testid="report-table"][data-group-by="source,medium"]').waitFor();
+      await page.locator('[data-testid="report-table"][data-group-by="channel,source,medium"]').waitFor();
       await screenshot(page, `dashboard-medium-${scheme}`);
     }
     await page.emulateMedia({ colorScheme: 'light' });

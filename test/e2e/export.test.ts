@@ -43,11 +43,12 @@ describe('export menu', () => {
     const file = join(h.exports.dialog.dir, text.split('Сохранено: ')[1]!.split('\n')[0]!.trim());
     expect(existsSync(file)).toBe(true);
     const [, from, to] = /_(\d{4}-\d\d-\d\d)_(\d{4}-\d\d-\d\d)\.xlsx$/.exec(file)!;
-    const want = (await h.call('reports:query', { from: from!, to: to!, groupBy: ['source'] })) as ReportResult;
+    const want = (await h.call('reports:query', { from: from!, to: to!, groupBy: ['channel', 'source'] })) as ReportResult;
     const sheet = (await readXlsx(file)).getWorksheet('Отчёт')!;
     const total = sheet.getRow(sheet.rowCount);
     expect(total.getCell(1).value).toBe('Итого');
-    expect(total.getCell(6).value as number).toBeCloseTo(want.totals.leads, 9);
+    // the channel and source columns, then calls … leads
+    expect(total.getCell(7).value as number).toBeCloseTo(want.totals.leads, 9);
     await screenshot(page, 'export-saved-dashboard');
 
     await page.getByTestId('export-button').click();

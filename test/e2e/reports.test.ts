@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { ReportRow, SavedView, WorkspaceSummary } from '@shared/contract';
-import { METRICS, MODELS, type Dimension, type Metric } from '@shared/metrics';
+import { DIMENSIONS, METRICS, MODELS, type Dimension, type Metric } from '@shared/metrics';
 import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
 import { viewQuery, viewRange } from '@shared/views-schema';
 import { parseRuNumber } from '../../src-renderer/lib/format';
@@ -98,11 +98,11 @@ function expectRows(shown: ShownRow[], expected: ReportRow[], groupBy: Dimension
 }
 
 async function setLevels(levels: Dimension[]): Promise<void> {
-  for (const d of ['source', 'medium', 'campaign', 'content', 'term'] as Dimension[]) {
+  for (const d of DIMENSIONS) {
     const box = page.getByTestId(`level-${d}`);
     if (levels.includes(d)) await box.check();
   }
-  for (const d of ['source', 'medium', 'campaign', 'content', 'term'] as Dimension[]) {
+  for (const d of DIMENSIONS) {
     const box = page.getByTestId(`level-${d}`);
     if (!levels.includes(d)) await box.uncheck();
   }
@@ -134,9 +134,10 @@ describe('reports on the small demo', () => {
     await settle();
     const p = await period('last30');
     expect(await tree().getAttribute('data-from')).toBe(p.from);
-    expect(await tree().getAttribute('data-group-by')).toBe('source,medium,campaign');
-    const expected = await h.call('reports:query', { ...p, groupBy: ['source'] });
-    expectRows(await readLevel(0), expected.rows, ['source'], DEFAULT_COLUMNS);
+    // the channel first (issue 14), then source → medium → campaign
+    expect(await tree().getAttribute('data-group-by')).toBe('channel,source,medium,campaign');
+    const expected = await h.call('reports:query', { ...p, groupBy: ['channel'] });
+    expectRows(await readLevel(0), expected.rows, ['channel'], DEFAULT_COLUMNS);
     expect(expected.rows.some((r) => r.unattributed)).toBe(true);
     const un = tree().locator('[data-unattributed="true"]');
     expect(await un.textContent()).toContain('Без атрибуции');
@@ -150,6 +151,7 @@ describe('reports on the small demo', () => {
 
   it('drills down source → medium → campaign → deals and opens a deal’s touch chain', async () => {
     await open('reports');
+    await setLevels(['source', 'medium', 'campaign']);
     await page.getByTestId('period-preset').selectOption('last90');
     const p = await period('last90');
     await page.locator(`[data-testid="report-tree"][data-from="${p.from}"]`).waitFor();
@@ -280,14 +282,14 @@ describe('reports on the small demo', () => {
       await page.getByTestId('model-picker').selectOption(model);
       await page.locator(`[data-testid="report-tree"][data-model="${model}"]`).waitFor();
       await settle();
-      const expected = await h.call('reports:query', { ...p, groupBy: ['source'], model });
+      const expected = await h.call('reports:query', { ...p, groupBy: ['channel'], model });
       const totals = await readRow(page.getByTestId('report-tree-totals'));
       for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {
         expect(near(m, totals.values[m]!, expected.totals[m]), `${model} ${m}: ${totals.values[m]} vs ${expected.totals[m]}`).toBe(true);
       }
       leads ??= totals.values.leads!;
       expect(totals.values.leads).toBe(leads);
-      expectRows(await readLevel(0), expected.rows, ['source'], ['leads', 'deals', 'revenue']);
+      expectRows(await readLevel(0), expected.rows, ['channel'], ['leads', 'deals', 'revenue']);
     }
   });
 
@@ -308,8 +310,8 @@ describe('reports on the small demo', () => {
     const cols = await tree().locator('[role="columnheader"][data-col]').evaluateAll((els) => els.map((e) => e.getAttribute('data-col')));
     expect(cols).toEqual(['calls', 'leads', 'deals', 'wonDeals', 'revenue', 'cpl', 'romi', 'drr']);
     const p = await period('last30');
-    const expected = await h.call('reports:query', { ...p, groupBy: ['source'] });
-    expectRows(await readLevel(0), expected.rows, ['source'], ['calls', 'drr', 'leads']);
+    const expected = await h.call('reports:query', { ...p, groupBy: ['channel'] });
+    expectRows(await readLevel(0), expected.rows, ['channel'], ['calls', 'drr', 'leads']);
     await page.getByTestId('columns-button').click();
     await page.getByTestId('columns-reset').click();
     await page.keyboard.press('Escape');
@@ -324,14 +326,14 @@ describe('reports on the small demo', () => {
     await grid.waitFor();
     await page.locator('[data-testid="models-tree"][aria-busy="false"]').waitFor();
     const p = await period('last30');
-    const expected = await h.call('reports:models', { ...p, groupBy: ['source'] });
+    const expected = await h.call('reports:models', { ...p, groupBy: ['channel'] });
     const groups = await grid.locator('[data-model]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model')));
     expect(groups).toEqual([...MODELS]);
     const rows = grid.locator('[data-testid="tree-row"][data-depth="0"]');
     expect(await rows.count()).toBe(expected.rows.length);
     for (const r of await rows.all()) {
       const shown = await readRow(r);
-      const row = expected.rows.find((x) => keyOf(x, ['source']) === shown.key)!;
+      const row = expected.rows.find((x) => keyOf(x, ['channel']) === shown.key)!;
       expect(row, shown.key).toBeDefined();
       for (const model of MODELS) {
         for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {
@@ -364,6 +366,8 @@ describe('reports on the small demo', () => {
   });
 
   it('saves a view, lists it in the sidebar, reopens it exactly, renames and deletes it', async () => {
+    // every source row of the quarter on screen at once (the table renders only the rows in view)
+    await page.setViewportSize({ width: 1360, height: 1400 });
     await open('reports');
     await page.getByTestId('period-preset').selectOption('last90');
     await page.getByTestId('model-picker').selectOption('first');
@@ -432,6 +436,7 @@ describe('reports on the small demo', () => {
     await page.getByTestId('confirm-yes').click();
     await renamed.waitFor({ state: 'detached' });
     expect(await h.call('views:list')).toEqual([]);
+    await page.setViewportSize({ width: 1360, height: 880 });
   });
 
   it('shows comparison deltas when a comparison is chosen', async () => {

@@ -65,7 +65,7 @@ describe('XLSX export', () => {
     for (const [sheet, groupBy] of [['Уровень 1', ['source']], ['Уровень 2', ['source', 'medium']]] as const) {
       const want = await ok<ReportResult>(engine.dispatch('reports:query', { ...Q, groupBy: [...groupBy] }));
       const t = table(wb.getWorksheet(sheet)!);
-      expect(t.header).toEqual([...groupBy.map((g) => (g === 'source' ? 'Источник' : 'Канал')), ...METRICS.map((m) => METRIC_LABEL[m])]);
+      expect(t.header).toEqual([...groupBy.map((g) => (g === 'source' ? 'Источник' : 'Тип трафика')), ...METRICS.map((m) => METRIC_LABEL[m])]);
       expect(t.rows).toHaveLength(want.rows.length + 1);
       want.rows.forEach((row, i) => {
         const got = t.rows[i]!;

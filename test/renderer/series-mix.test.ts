@@ -74,7 +74,7 @@ describe('channel mix builder', () => {
       row({ source: 'y', medium: 'email' }, { leads: 0 }),
       row({}, { leads: 3 }, true),
     ];
-    const slices = mixSlices(rows, 'leads', { labels });
+    const slices = mixSlices(rows, 'leads', { dim: 'medium', labels });
     expect(slices.map((s) => [s.label, s.value])).toEqual([
       ['cpc', 10],
       ['organic', 5],
@@ -92,9 +92,21 @@ describe('channel mix builder', () => {
   it('shows even a tiny unattributed slice and lumps the tail into «Другие»', () => {
     const rows = Array.from({ length: 10 }, (_, i) => row({ medium: `m${i}` }, { revenue: 100 - i }));
     rows.push(row({}, { revenue: 0.5 }, true));
-    const slices = mixSlices(rows, 'revenue', { labels, maxSlices: 5 });
+    const slices = mixSlices(rows, 'revenue', { dim: 'medium', labels, maxSlices: 5 });
     expect(slices.map((s) => s.label)).toEqual(['m0', 'm1', 'm2', 'Другие', 'Без атрибуции']);
     expect(slices.reduce((a, s) => a + s.value, 0)).toBeCloseTo(rows.reduce((a, r) => a + r.revenue, 0), 9);
+  });
+
+  it('is by channel unless told otherwise', () => {
+    const rows = [
+      row({ channel: 'Контекстная реклама', medium: 'cpc' }, { leads: 6 }),
+      row({ channel: 'SEO', medium: 'organic' }, { leads: 2 }),
+      row({ channel: 'Контекстная реклама', medium: 'CPC' }, { leads: 1 }),
+    ];
+    expect(mixSlices(rows, 'leads', { labels }).map((s) => [s.label, s.value])).toEqual([
+      ['Контекстная реклама', 7],
+      ['SEO', 2],
+    ]);
   });
 
   it('computes the unattributed share of the total, null when there is nothing', () => {

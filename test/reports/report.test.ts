@@ -42,9 +42,10 @@ describe('reports:query semantics (REPORTS.md)', () => {
     const f = new Fixture();
     f.lead(1, msk('2026-03-10'), { sourceId: 'CALL' });
     f.lead(2, msk('2026-03-10'), { sourceId: 'CALL', utm: ['vk', 'cpc'] });
-    const r = f.report({ from: '2026-03-01', to: '2026-03-31', groupBy: ['source', 'medium'] });
-    expect(r.rows.find((x) => x.source === 'звонок')).toMatchObject({ medium: '(crm)', leads: 1 });
-    expect(r.rows.find((x) => x.source === 'vk')).toMatchObject({ medium: 'cpc', leads: 1 });
+    const r = f.report({ from: '2026-03-01', to: '2026-03-31', groupBy: ['channel', 'source', 'medium'] });
+    // its own channel, with the CRM source's name as it is in Bitrix24
+    expect(r.rows.find((x) => x.source === 'Звонок')).toMatchObject({ channel: 'CRM без метки', medium: '(crm)', leads: 1 });
+    expect(r.rows.find((x) => x.source === 'vk')).toMatchObject({ channel: 'Таргетированная реклама', medium: 'cpc', leads: 1 });
   });
 
   it('ignores touches outside the lookback window and after conversion + 10 minutes', () => {

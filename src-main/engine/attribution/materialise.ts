@@ -10,6 +10,7 @@ import type { Db } from '../db/open';
 import { createLogger } from '../log';
 import { InputLoader, inputContext, type ConvKind, type TouchDims } from './inputs';
 import { encode, fullInputs, NUM, REASONS, type ConvChunk } from './full-inputs';
+import { writeLabels, type LabelRow } from './labels';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
@@ -55,7 +56,7 @@ function decode(m: ConvChunk, i: number, dims: readonly TouchDims[], tuple: (k: 
 }
 
 export function rulesHash(s: Settings): string {
-  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
+  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, ch: s.channels, vd: s.visits.customSource, v: 2 };
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
 }
 
@@ -118,7 +119,7 @@ export class Materialiser {
     const t0 = performance.now();
     const db = this.db;
     bumpGeneration(db);
-    db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple;');
+    db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple; DELETE FROM dim_label;');
     // conv's secondary indexes are built once after the inserts (≈ 3× cheaper than keeping them
     // up to date row by row); readers see them as they were until the transaction commits
     const convIndexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conv' AND sql IS NOT NULL").all() as {
@@ -140,9 +141,11 @@ export class Materialiser {
     const tupleOf: number[] = [];
     const tuple = (k: number) => (tupleOf[k] ??= this.tuples.idOf(dims[k]!));
     const counts = new TrackingCounts(this.cal, true);
+    let labels: LabelRow[] = [];
     for (const m of messages) {
       for (const d of m.newDims) dims[d.dimsKey] = d;
       if (m.t === 'tracking') {
+        labels = m.labels;
         for (let i = 0; i < m.n; i++) counts.addCounts(m.day[i]!, m.site[i]!, m.dims[i]!, dims[m.dims[i]!]!, m.counts.subarray(i * 4, i * 4 + 4));
         continue;
       }
@@ -164,6 +167,7 @@ export class Materialiser {
       acc.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
+      writeLabels(db, labels);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
       db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
         rulesHash(this.settings),

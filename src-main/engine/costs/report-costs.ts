@@ -2,12 +2,13 @@
 // from ad platforms. Both coexist; where an API gives a day + source / medium / campaign (after
 // normalisation), the CSV rows of that key are left out, so a cost is never counted twice.
 import type { AdPlatform, Dimension } from '@shared/contract';
-import { makeNormaliser, type Dims } from '@shared/normalise';
+import type { Dims } from '@shared/normalise';
 import type { BaseMetrics } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import { currencyConverter } from '../attribution/currency';
 import { dayInt } from '../attribution/tuples';
 import { adDims } from './ad-mapping';
+import { costDimsOf } from '../reports/dims';
 
 export type CostSink = (dims: Partial<Dims> | null, day: number) => BaseMetrics | null;
 
@@ -22,7 +23,8 @@ interface Amounts {
 const keyOf = (day: string, d: Dims) => `${day}\u0001${d.source ?? ''}\u0001${d.medium ?? ''}\u0001${d.campaign ?? ''}`;
 
 export function addCosts(ws: Workspace, from: string, to: string, sink: CostSink, byDay = false): void {
-  const norm = makeNormaliser(ws.settings.normalisation);
+  // channel by the same rules as touches, labels in the spelling the reports show
+  const dimsOf = costDimsOf(ws);
   const convert = currencyConverter(ws.db, ws.settings.currency);
   const put = (d: Dims, r: Amounts) => {
     const m = sink(d, byDay ? dayInt(r.day) : 0);
@@ -36,7 +38,7 @@ export function addCosts(ws: Workspace, from: string, to: string, sink: CostSink
   const apiDims = (platform: AdPlatform, id: string, name: string): Dims => {
     const k = `${platform}\u0001${id}\u0001${name}`;
     let d = dimsCache.get(k);
-    if (!d) dimsCache.set(k, (d = norm.dims(adDims(ws.settings, platform, id, name))));
+    if (!d) dimsCache.set(k, (d = dimsOf(adDims(ws.settings, platform, id, name))));
     return d;
   };
   // the keys an API covers, only on days that also have imported rows (the common case has none)
@@ -67,9 +69,9 @@ export function addCosts(ws: Workspace, from: string, to: string, sink: CostSink
               sum(impressions) AS impressions, sum(clicks) AS clicks
          FROM cost WHERE day >= ? AND day <= ? GROUP BY ${perDay ? 'day, ' : ''}source, medium, campaign, content, term, currency`,
     )
-    .all(from, to) as (Record<Dimension, string> & Amounts)[];
+    .all(from, to) as (Record<Exclude<Dimension, 'channel'>, string> & Amounts)[];
   for (const c of csv) {
-    const d = norm.dims(c);
+    const d = dimsOf(c);
     if (covered.size > 0 && covered.has(keyOf(c.day, d))) continue;
     put(d, c);
   }

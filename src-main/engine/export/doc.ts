@@ -186,7 +186,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
     case 'report':
       return reportDoc(ctx, what.query, what.sheets, what.title ?? 'Отчёт');
     case 'dashboard': {
-      const doc = reportDoc(ctx, { ...what.query, groupBy: ['source'] }, { levels: false, series: true, models: false, pivot: false }, 'Дашборд');
+      const doc = reportDoc(ctx, { ...what.query, groupBy: ['channel', 'source'] }, { levels: false, series: true, models: false, pivot: false }, 'Дашборд');
       return { ...doc, kind: 'dashboard' };
     }
     case 'models': {

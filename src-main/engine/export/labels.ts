@@ -6,8 +6,9 @@ import type { Metric } from '@shared/metrics';
 export type CellKind = 'text' | 'int' | 'num' | 'money' | 'pct' | 'date' | 'datetime';
 
 export const DIM_LABEL: Record<Dimension, string> = {
+  channel: 'Канал',
   source: 'Источник',
-  medium: 'Канал',
+  medium: 'Тип трафика',
   campaign: 'Кампания',
   content: 'Объявление',
   term: 'Ключевое слово',

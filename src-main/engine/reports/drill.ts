@@ -11,6 +11,8 @@ import { InputLoader, inputContext } from '../attribution/inputs';
 import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
+import { compareKey, dimFilter } from './dims';
+import { loadLabels } from '../attribution/labels';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,13 +52,13 @@ type DrillQuery = Pick<DealsQuery, 'from' | 'to' | 'model' | 'basis' | 'filters'
  * 'all' when the row and the filters do not narrow anything.
  */
 function rowTuples(tuples: TupleMap, row: RowKey, filters: ReportFilters): Set<number> | 'all' {
-  const wanted = Object.entries(row.dims) as [Dimension, string | null][];
-  const allowed = (Object.entries(filters.dimensions ?? {}) as [Dimension, (string | null)[] | undefined][]).filter(([, v]) => v && v.length > 0);
-  if (row.unattributed) return new Set(allowed.length > 0 ? [] : [0]);
-  if (wanted.length === 0 && allowed.length === 0) return 'all';
+  const wanted = (Object.entries(row.dims) as [Dimension, string | null][]).map(([k, v]) => [k, compareKey(k, v)] as const);
+  const allowed = dimFilter(filters);
+  if (row.unattributed) return new Set(allowed ? [] : [0]);
+  if (wanted.length === 0 && !allowed) return 'all';
   const out = new Set<number>();
   for (const [id, d] of tuples) {
-    if (wanted.every(([k, v]) => (d[k] ?? null) === v) && allowed.every(([k, vs]) => vs!.includes(d[k] ?? null))) out.add(id);
+    if (wanted.every(([k, v]) => compareKey(k, d[k]) === v) && (!allowed || allowed(d))) out.add(id);
   }
   return out;
 }
@@ -74,7 +76,7 @@ export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hit
   const model: Model = q.model ?? ws.settings.defaultModel;
   // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
   const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
-  const matching = rowTuples(loadTuples(ws.db), row, q.filters);
+  const matching = rowTuples(loadTuples(ws), row, q.filters);
   const hits = new Hits();
   if (matching !== 'all' && matching.size === 0) return { hits, order: new Uint32Array(0) };
   const kindCode = q.kind === 'lead' ? 1 : 2;
@@ -144,13 +146,15 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
   if (!c) throw notFound(kind === 'deal' ? `Сделка ${id} не найдена в кэше.` : `Лид ${id} не найден в кэше.`);
   const title = (ws.db.prepare(`SELECT title FROM ${kind === 'deal' ? 'b24_deal' : 'b24_lead'} WHERE id = ?`).get(id) as { title: string | null }).title;
   const weights = new Map<ClassicModel, number[]>(CLASSIC_MODELS.map((m) => [m, weightsFor(m, c.touches, c.at)]));
+  const label = loadLabels(ws.db, s);
   const plain = (t: Touch) => ({
     kind: t.kind,
     id: t.id,
     at: new Date(t.at).toISOString(),
-    source: t.source,
-    medium: t.medium,
-    campaign: t.campaign,
+    channel: t.channel ?? null,
+    source: label.of('source', t.source),
+    medium: label.of('medium', t.medium),
+    campaign: label.of('campaign', t.campaign),
     content: t.content,
     term: t.term,
     direct: t.direct,

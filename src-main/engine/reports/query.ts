@@ -2,7 +2,7 @@
 // materialised attribution (daily rollups). Pipeline/responsible filters and the Markov model read
 // the per-conversion table instead, since rollups are not keyed by them.
 import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
-import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
+import { DIMENSIONS, emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
 import type { Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
@@ -12,8 +12,9 @@ import { CLASSIC_MODELS } from '../attribution/models';
 import { dayInt } from '../attribution/tuples';
 import { creditFromConversions } from './scan';
 import { addCosts } from '../costs/report-costs';
+import { dimFilter, loadTuples, type TupleMap } from './dims';
 
-export { addCosts };
+export { addCosts, loadTuples, type TupleMap };
 
 const UNATTRIBUTED = '\u0000unattributed';
 
@@ -21,14 +22,17 @@ export type RowsSnapshot = [string, { dims: Partial<Dims>; unattributed: boolean
 
 export class Rows {
   private readonly map = new Map<string, { dims: Partial<Dims>; unattributed: boolean; m: BaseMetrics }>();
+  private readonly filter: ((d: Partial<Dims> | null) => boolean) | null;
   constructor(
     private readonly groupBy: Dimension[],
-    private readonly q: ReportQuery,
-  ) {}
+    q: Pick<ReportQuery, 'filters'>,
+  ) {
+    this.filter = dimFilter(q.filters);
+  }
 
   /** Metrics accumulator of the row these dims fall into, or null when a dimension filter drops them. */
   get(d: Partial<Dims> | null): BaseMetrics | null {
-    if (!matchesDimFilter(this.q, d)) return null;
+    if (this.filter && !this.filter(d)) return null;
     const k = d === null ? UNATTRIBUTED : this.groupBy.map((g) => d[g] ?? '\u0001').join('\u0002');
     let acc = this.map.get(k);
     if (!acc) {
@@ -61,27 +65,6 @@ export class Rows {
   }
 }
 
-function matchesDimFilter(q: ReportQuery, d: Partial<Dims> | null): boolean {
-  const f = q.filters.dimensions;
-  if (!f) return true;
-  for (const [dim, values] of Object.entries(f) as [Dimension, (string | null)[] | undefined][]) {
-    if (!values || values.length === 0) continue;
-    if (d === null) return false;
-    if (!values.includes(d[dim] ?? null)) return false;
-  }
-  return true;
-}
-
-export type TupleMap = Map<number, Dims>;
-
-export function loadTuples(db: Db): TupleMap {
-  const m: TupleMap = new Map();
-  for (const r of db.prepare('SELECT id, source, medium, campaign, content, term FROM dim_tuple').all() as (Dims & { id: number })[]) {
-    m.set(r.id, { source: r.source, medium: r.medium, campaign: r.campaign, content: r.content, term: r.term });
-  }
-  return m;
-}
-
 const dimsOf = (tuples: TupleMap, id: number): Dims | null => (id === 0 ? null : (tuples.get(id) ?? null));
 
 function sitesSql(q: ReportQuery): string {
@@ -91,7 +74,7 @@ function sitesSql(q: ReportQuery): string {
 /** Where a metric lands: the accumulator for these dims on this day (null = filtered out). */
 export type Sink = (dims: Partial<Dims> | null, day: number) => BaseMetrics | null;
 
-const NULL_DIMS: Dims = { source: null, medium: null, campaign: null, content: null, term: null };
+const NULL_DIMS = Object.fromEntries(DIMENSIONS.map((d) => [d, null])) as Dims;
 
 export function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: TupleMap, sink: Sink, byDay = false): void {
   const day = byDay ? 'day' : '0';
@@ -164,7 +147,7 @@ export function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: str
 export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const main = runPeriod(ws, q, model, q.from, q.to, tuples);
   const result: ReportResult = {
     workspace: ws.meta.name,

@@ -57,7 +57,7 @@ function seriesFor(ws: Workspace, q: SeriesQuery, model: Model, from: string, to
 export function runSeries(ws: Workspace, q: SeriesQuery): SeriesResult {
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const result: SeriesResult = { grain: q.grain, model, points: seriesFor(ws, q, model, q.from, q.to, tuples) };
   if (q.compare) {
     const cp = comparePeriod(q.from, q.to, q.compare);
@@ -68,7 +68,7 @@ export function runSeries(ws: Workspace, q: SeriesQuery): SeriesResult {
 
 export function runModels(ws: Workspace, q: ModelsQuery): ModelsResult {
   ensureAttribution(ws.db, ws.settings);
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const rows = new Map<string, ModelsResult['rows'][number]>();
   const totals: Partial<Record<Model, Metrics>> = {};
   for (const model of q.models) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { BASES, DIMENSIONS, METRICS, MODELS } from './metrics';
 import { CompareSchema, ReportFiltersSchema, isoDate, type ReportQueryInput } from './reports-schema';
-import { ANCHORS, PresetSchema, anchorDate, presetRange, type Period } from './periods';
+import { ANCHORS, PresetSchema, anchorDate, compareFor, presetRange, type Period } from './periods';
 
 export const ViewPeriodSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('preset'), preset: PresetSchema, anchor: z.enum(ANCHORS).default('data') }),
@@ -73,6 +73,6 @@ export function viewQuery(spec: ViewSpec, range: Period): ReportQueryInput {
     basis: spec.basis,
     filters: spec.filters,
     groupBy: spec.groupBy,
-    compare: spec.compare ?? undefined,
+    compare: compareFor(spec.compare, spec.period),
   };
 }

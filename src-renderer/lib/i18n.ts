@@ -1,8 +1,10 @@
 // The UI's words: Russian first, English second. `en` must have exactly the keys of `ru` —
 // a missing or extra key is a compile error. Placeholders are `{name}`.
 import type { Model } from '@shared/metrics';
+import { screensEn, screensRu } from './i18n-screens';
 
 const ru = {
+  ...screensRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -626,6 +628,7 @@ export type MessageKey = keyof typeof ru;
 export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
+  ...screensEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',
@@ -1263,6 +1266,28 @@ export function t(key: MessageKey, params?: Params, lang: Lang = current): strin
   const text = dictionaries[lang][key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * A message with plural forms, by `Intl.PluralRules` of the language: the forms are separated by
+ * `|`, each starts with its category (`=1` for exactly one, then `one`, `few`, `many`, `other`):
+ * `'=1 Первая строка|one Первая {n} строка|few Первые {n} строки|many Первые {n} строк|other …'`.
+ * `{n}` is the count in the language's number format; other placeholders as in `t`.
+ */
+export function tn(key: MessageKey, n: number, params: Params = {}, lang: Lang = current): string {
+  const text = dictionaries[lang][key];
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang === 'ru' ? 'ru-RU' : 'en-GB')));
+  const forms = new Map<string, string>();
+  for (const part of text.split('|')) {
+    const i = part.indexOf(' ');
+    forms.set(part.slice(0, i), part.slice(i + 1));
+  }
+  const form = forms.get(`=${n}`) ?? forms.get(rules.select(n)) ?? forms.get('other') ?? text;
+  const count = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 2 }).format(n);
+  return form.replace(/\{(\w+)\}/g, (m, name: string) => (name === 'n' ? count : name in params ? String(params[name]) : m));
 }
 
 export function modelName(model: Model, lang: Lang = current): string {

@@ -347,6 +347,9 @@ export const inputSchemas = {
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
   'schedules:delete': ScheduleDeleteSchema,
+  'bitrix24:open': z.object({ kind: z.enum(['deal', 'lead']), id: z.number().int().positive() }),
+  'files:open': z.object({ path: ExportRunSchema.shape.path }),
+  'files:reveal': z.object({ path: ExportRunSchema.shape.path }),
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -399,6 +402,10 @@ export interface Outputs {
   'schedules:list': ExportSchedule[];
   'schedules:save': ExportSchedule;
   'schedules:delete': { deleted: string };
+  /** the card's address on the portal, opened in the browser */
+  'bitrix24:open': { url: string };
+  'files:open': { opened: boolean };
+  'files:reveal': { opened: boolean };
 }
 
 export interface EventPayloads {

@@ -131,6 +131,9 @@ export const DealsQuerySchema = z
   .refine((q) => q.from <= q.to, periodOrder);
 export type DealsQuery = z.infer<typeof DealsQuerySchema>;
 
+/** Where a deal's stage (a lead's status) stands in Bitrix24: won (S; a lead converted), lost (F), or in progress. */
+export type StageOutcome = 'won' | 'lost' | 'open';
+
 export interface DealListItem {
   kind: 'deal' | 'lead';
   id: number;
@@ -138,6 +141,8 @@ export interface DealListItem {
   createdAt: string;
   wonAt: string | null;
   stage: string | null;
+  /** the stage's semantic */
+  outcome?: StageOutcome;
   pipeline: string | null;
   responsible: string | null;
   revenue: number;
@@ -173,6 +178,11 @@ export interface Explanation {
   at: string;
   wonAt: string | null;
   revenue: number;
+  /** the deal's stage (the lead's status) by name and semantic, its pipeline and responsible */
+  stage?: string | null;
+  outcome?: StageOutcome;
+  pipeline?: string | null;
+  responsible?: string | null;
   lookbackDays: number;
   touches: ExplainedTouch[];
   excluded: (Omit<ExplainedTouch, 'weights'> & { reason: 'outside_window' | 'after_conversion' })[];

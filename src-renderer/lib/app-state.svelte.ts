@@ -15,7 +15,7 @@ import { getLang, setLang, type Lang } from './i18n';
 import { anchorDate, compareFor, comparePeriod, todayIn, type Anchor, type Period, type Preset } from '@shared/periods';
 import type { Basis, Model } from '@shared/metrics';
 import type { Compare, ReportFilters } from '@shared/reports-schema';
-import { ViewSpecSchema, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
+import { ViewSpecSchema, comparedModels, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
 import { recallSpec, rememberSpec } from './remember';
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
@@ -95,6 +95,9 @@ class AppState {
 
   /** The workspace's reporting time zone: every date and time on screen is shown in it. */
   timeZone: string = $derived(this.settings?.timeZone ?? 'Europe/Moscow');
+
+  /** The models of the model comparison: the chosen ones, or the workspace's model with first and linear. */
+  comparedModels: Model[] = $derived(comparedModels(this.spec.models, this.settings?.defaultModel ?? 'last_non_direct'));
 
   /** The model reports use: the chosen one, else the workspace default. */
   model: Model | null = $derived(this.spec.model ?? this.settings?.defaultModel ?? null);

@@ -14,7 +14,7 @@ import {
   type ViewSpec,
 } from '@shared/contract';
 import { comparePeriod, todayIn } from '@shared/periods';
-import { viewQuery, viewRange } from '@shared/views-schema';
+import { comparedModels, viewQuery, viewRange } from '@shared/views-schema';
 import type { Metric } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import { coverage, runReport } from '../reports/query';
@@ -267,7 +267,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
       if (!view) throw notFound('Сохранённый отчёт не найден — возможно, его удалили.');
       const q = resolveView(ctx, view.spec);
       if (view.spec.mode === 'models') {
-        const doc = buildDoc(ctx, { kind: 'models', query: q, models: view.spec.models });
+        const doc = buildDoc(ctx, { kind: 'models', query: q, models: comparedModels(view.spec.models, ctx.ws.settings.defaultModel) });
         return { ...doc, name: view.name, params: [['Отчёт', view.name], ...doc.params] };
       }
       const doc = reportDoc(ctx, q, what.sheets, view.name, view.spec.columns);

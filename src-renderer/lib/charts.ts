@@ -2,6 +2,7 @@
 // builders decide). No DOM, no chart.js import: the shapes are chart.js's, checked where drawn.
 import type { Dimension } from '@shared/metrics';
 import type { Grain, ReportResult, ReportRow, SeriesPoint, SeriesResult } from '@shared/contract';
+import { daysBetween, monthEnd } from '@shared/time';
 import { METRIC_KIND, type TableMetric } from './report';
 
 export type Scheme = 'light' | 'dark';
@@ -302,6 +303,15 @@ export interface LineDataset {
 export interface LineChartData {
   labels: string[];
   datasets: LineDataset[];
+  /** per bucket: a week or month the period cuts (its label carries the mark) */
+  partial?: boolean[];
+}
+
+/** A week shorter than 7 days or a month that is not whole: the period's edges cut it. */
+export function isPartialBucket(from: string, to: string, grain: Grain): boolean {
+  if (grain === 'day') return false;
+  if (grain === 'week') return daysBetween(from, to) + 1 < 7;
+  return from.slice(8) !== '01' || to !== monthEnd(from);
 }
 
 /** One metric's value at a point: counts and money rounded to kopecks, ratios kept, missing = gap. */
@@ -319,7 +329,7 @@ export function pointValue(p: SeriesPoint, metric: TableMetric): number | null {
 export function buildSeriesData(
   series: Pick<SeriesResult, 'grain' | 'points' | 'compare'>,
   metric: TableMetric,
-  opts: { palette: Palette; labels: { current: string; compare: string }; bucket: (from: string, to: string, grain: Grain) => string },
+  opts: { palette: Palette; labels: { current: string; compare: string }; bucket: (from: string, to: string, grain: Grain) => string; partialMark?: string },
 ): LineChartData {
   const n = series.points.length;
   const dense = n > 40;
@@ -340,7 +350,9 @@ export function buildSeriesData(
     const cmp = series.compare.points;
     datasets.push(line(opts.labels.compare, Array.from({ length: n }, (_, i) => (cmp[i] ? pointValue(cmp[i], metric) : null)), opts.palette.compare, true));
   }
-  return { labels: series.points.map((p) => opts.bucket(p.from, p.to, series.grain)), datasets };
+  const partial = series.points.map((p) => isPartialBucket(p.from, p.to, series.grain));
+  const mark = opts.partialMark ?? '*';
+  return { labels: series.points.map((p, i) => opts.bucket(p.from, p.to, series.grain) + (partial[i] ? mark : '')), datasets, partial };
 }
 
 /** Options of the time-series chart: one y axis in the metric's format, no animation. */

@@ -1,4 +1,5 @@
-// Russian number, money, percent and date formats (Intl, ru-RU). Pure: runs in Node tests too.
+// Russian number, money, percent, date and phone formats (Intl, ru-RU). Pure: runs in Node tests too.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 // Everything that is missing (null, undefined, NaN) prints as an em dash.
 
 export const DASH = '—';
@@ -132,6 +133,13 @@ export function formatDateTime(iso: string | null | undefined, timeZone: string)
   return formatInstant(iso, timeZone, 'datetime');
 }
 
+/** A calendar page's title: «декабрь 2026» / «December 2026». */
+export function formatMonthTitle(year: number, month: number, lang: 'ru' | 'en'): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(year, month - 1, 1)))
+    .replace(/\s*г\.$/, '');
+}
+
 /** The name of a weekday (1 = Monday … 7 = Sunday) in the UI language. */
 export function weekdayName(day: number, lang: 'ru' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day)));
@@ -211,4 +219,17 @@ export function formatBucket(from: string, to: string, grain: 'day' | 'week' | '
     MONTHS.set(locale, f);
   }
   return f.format(new Date(`${from.slice(0, 7)}-01T00:00:00Z`)).replace(/\s*г\.$/, '');
+}
+
+/**
+ * THE way a phone reaches the screen, everywhere (visits, their preview, data health):
+ * `+79161234567` → `+7 916 123-45-67`; other countries in their international format; anything
+ * that is not a phone as it is.
+ */
+export function formatPhone(e164: string | null | undefined): string {
+  if (!e164) return DASH;
+  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(e164);
+  if (m) return `+7\u00a0${m[1]}\u00a0${m[2]}-${m[3]}-${m[4]}`;
+  const p = parsePhoneNumberFromString(e164);
+  return p?.isValid() ? p.formatInternational().replace(/ /g, '\u00a0') : e164;
 }

@@ -16,7 +16,12 @@ export interface ScreenRow {
 
 async function readCells(cells: Locator): Promise<Record<ScreenMetric, number | null>> {
   const out = {} as Record<ScreenMetric, number | null>;
-  for (const m of TABLE_METRICS) out[m] = parseRuNumber((await cells.locator(`[data-metric="${m}"]`).textContent()) ?? '');
+  for (const m of TABLE_METRICS) {
+    const cell = cells.locator(`[data-metric="${m}"]`);
+    // with a comparison the cell also holds the change and the previous value: the number is `.v`
+    const v = cell.locator('.v');
+    out[m] = parseRuNumber(((await v.count()) > 0 ? await v.textContent() : await cell.textContent()) ?? '');
+  }
   return out;
 }
 
@@ -47,10 +52,10 @@ export async function readKpis(page: Page): Promise<Record<ScreenMetric, number 
   return out;
 }
 
-/** How far a displayed number may be from the engine's (its display rounding). */
-export function displayTolerance(metric: ScreenMetric, kpi = false): number {
+/** How far a displayed number may be from the engine's (its display rounding: money in whole roubles). */
+export function displayTolerance(metric: ScreenMetric, _kpi = false): number {
   if (metric === 'romi') return 0.0005 + 1e-9;
-  if (kpi && (metric === 'revenue' || metric === 'cost' || metric === 'cpl')) return 0.5 + 1e-9;
+  if (metric === 'revenue' || metric === 'cost' || metric === 'cpl') return 0.5 + 1e-9;
   return 0.005 + 1e-9;
 }
 

@@ -52,6 +52,9 @@ for (const v of [
     it('dashboard: a quarter against the one before, ROMI and the cost chart there', async () => {
       await h.open(page, 'dashboard');
       await page.getByTestId('report-table').waitFor();
+      // the period bar is one line at 1366 (the table starts higher); no OS-locale date or time fields anywhere
+      expect((await page.getByTestId('period-bar').boundingBox())!.height).toBeLessThan(52);
+      expect(await page.locator('input[type="date"], input[type="time"], input[type="datetime-local"]').count()).toBe(0);
       await page.getByTestId('period-preset').selectOption('last90');
       await page.getByTestId('compare-picker').selectOption('previous');
       await page.locator('[data-testid="report-table"] [data-delta]').first().waitFor();
@@ -103,6 +106,7 @@ for (const v of [
       await h.open(page, 'visits', { keepSetup: true });
       await page.getByTestId('visit-form').waitFor();
       await page.locator('[data-testid="visit-row"]').first().waitFor();
+      expect(await page.locator('input[type="date"], input[type="time"], input[type="datetime-local"]').count()).toBe(0);
       await look(page, name('visits'));
     });
 
@@ -120,9 +124,16 @@ for (const v of [
       await page.getByTestId('costs-file').setInputFiles({
         name: 'expenses.csv',
         mimeType: 'text/csv',
-        buffer: Buffer.from('Дата;Источник;Канал;Кампания;Объявление;Ключевое слово;Сумма;Валюта\n2026-11-01;yandex;cpc;divany;;;12345678.90;RUB\n2026-11-02;vk;cpc;;;;1500;RUB\n', 'utf8'),
+        buffer: Buffer.from('Date,UTMSource,UTMMedium,UTMCampaign,Expenses\n2026-11-01,yandex,cpc,divany,12345678.90\n2026-11-02,vk,cpc,,1500\n', 'utf8'),
       });
       await page.getByTestId('costs-preview').waitFor();
+      // the app's own file button, in the app's language (the native one says «Choose File»)
+      const native = await page.getByTestId('costs-file').boundingBox();
+      expect(native!.width).toBeLessThanOrEqual(1);
+      expect(await page.getByTestId('costs-file-button').textContent()).toContain(v.lang === 'ru' ? 'Выбрать файл…' : 'Choose a file…');
+      expect(await page.getByTestId('costs-file-name').textContent()).toBe('expenses.csv');
+      // plural forms: two lines are «Первые 2 строки»
+      if (v.lang === 'ru') await page.getByTestId('costs-preview').getByText('Первые 2 строки').waitFor();
       await look(page, name('settings'));
     });
   });

@@ -65,29 +65,54 @@ interface ShownRow {
   values: Record<string, number | null>;
 }
 
-async function readRow(row: Locator): Promise<ShownRow> {
-  const values: Record<string, number | null> = {};
-  for (const cell of await row.locator('[data-metric]').all()) {
-    const v = cell.locator('.v');
-    const text = (await v.count()) > 0 ? await v.textContent() : await cell.textContent();
-    values[(await cell.getAttribute('data-metric'))!] = parseRuNumber(text ?? '');
-  }
+/** The bits of a row the page callback reads (no DOM lib in this file's types). */
+interface RowEl {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): RowEl | null;
+  querySelectorAll(selector: string): ArrayLike<RowEl>;
+  textContent: string | null;
+}
+
+interface RawRow {
+  key: string;
+  depth: string | null;
+  type: string;
+  unattributed: boolean;
+  cells: [string, string][];
+}
+
+/** One round trip for many rows: their attributes and every metric cell's number text (runs in the page). */
+const rawRows = (els: unknown[]): RawRow[] =>
+  els.map((el) => {
+    const e = el as RowEl;
+    return {
+      key: e.getAttribute('data-key') ?? '',
+      depth: e.getAttribute('data-depth'),
+      type: e.getAttribute('data-type') ?? '',
+      unattributed: e.getAttribute('data-unattributed') === 'true',
+      cells: Array.from(e.querySelectorAll('[data-metric]')).map((c): [string, string] => [c.getAttribute('data-metric') ?? '', (c.querySelector('.v') ?? c).textContent ?? '']),
+    };
+  });
+
+function shownRow(r: RawRow): ShownRow {
   return {
-    key: (await row.getAttribute('data-key')) ?? '',
-    depth: Number(await row.getAttribute('data-depth')),
-    type: (await row.getAttribute('data-type')) ?? '',
-    unattributed: (await row.getAttribute('data-unattributed')) === 'true',
-    values,
+    key: r.key,
+    depth: Number(r.depth),
+    type: r.type,
+    unattributed: r.unattributed,
+    values: Object.fromEntries(r.cells.map(([k, text]) => [k, parseRuNumber(text)])),
   };
+}
+
+async function readRow(row: Locator): Promise<ShownRow> {
+  return shownRow((await row.locator("xpath=.").evaluateAll(rawRows))[0]!);
 }
 
 const tree = () => page.getByTestId('report-tree');
 const groupRows = (depth: number) => tree().locator(`[data-testid="tree-row"][data-type="group"][data-depth="${depth}"]`);
 
 async function readLevel(depth: number): Promise<ShownRow[]> {
-  const out: ShownRow[] = [];
-  for (const r of await groupRows(depth).all()) out.push(await readRow(r));
-  return out;
+  return (await groupRows(depth).evaluateAll(rawRows)).map(shownRow);
 }
 
 function keyOf(row: { unattributed: boolean } & Partial<Record<Dimension, string | null>>, groupBy: Dimension[]): string {

@@ -68,3 +68,10 @@ describe('error codes in words', () => {
     expect(errorKind('network', 'ru')).toBe('нет связи с сервисом');
   });
 });
+
+describe('the Markov revenue reading on screen', () => {
+  it('is stated in the model hint in both languages', () => {
+    expect(modelHint('markov', 'ru')).toContain('V·RE(c)/ΣRE');
+    expect(modelHint('markov', 'en')).toContain('V·RE(c)/ΣRE');
+  });
+});

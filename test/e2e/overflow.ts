@@ -77,6 +77,11 @@ const CHECK = String.raw`(() => {
     check(cell, true);
   }
   for (const cell of document.querySelectorAll('[data-testid=kpi-value], [data-testid=kpi-delta], [data-testid=kpi-previous]')) check(cell, false);
+  // dates, times and amounts typed into the app's own fields must show whole
+  for (const input of document.querySelectorAll('input[inputmode=numeric], input[inputmode=decimal]')) {
+    if (!visible(input) || !input.value) continue;
+    if (input.scrollWidth > input.clientWidth + 1) out.push({ where: 'input ' + (input.getAttribute('data-testid') || input.getAttribute('aria-label') || ''), text: input.value, content: input.scrollWidth, cell: input.clientWidth });
+  }
   return out;
 })()`;
 

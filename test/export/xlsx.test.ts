@@ -135,7 +135,12 @@ describe('XLSX export', () => {
     const viaView = join(out, 'view-models.xlsx');
     expect((await exportFile(engine, { what: { kind: 'view', viewId: view.id }, format: 'xlsx', path: viaView })).ok).toBe(true);
     await check(viaView);
-    expect((await engine.dispatch('views:save', { name: 'Без моделей', spec: { mode: 'models', models: [] } })).ok).toBe(false);
+    // no models chosen: the default set — the workspace's model, first and linear touch
+    const byDefault = await ok<{ id: string }>(engine.dispatch('views:save', { name: 'Модели по умолчанию', spec: { period: { kind: 'custom', from: Q.from, to: Q.to }, groupBy: Q.groupBy, mode: 'models', models: [] } }));
+    const viaDefault = join(out, 'view-default-models.xlsx');
+    expect((await exportFile(engine, { what: { kind: 'view', viewId: byDefault.id }, format: 'xlsx', path: viaDefault })).ok).toBe(true);
+    const dt = table((await readXlsx(viaDefault)).getWorksheet('Модели')!);
+    expect(dt.header.filter((h) => h.startsWith('Лиды · '))).toEqual(['Лиды · Последний значимый переход', 'Лиды · Первое касание', 'Лиды · Линейная']);
   });
 
   it('formats numbers as a Russian marketer reads them: ₽, %, dates; frozen header, autofilter, widths', async () => {

@@ -11,7 +11,8 @@ import { EXPORT_HELP, runExportCli } from './cli/export';
 import { WORKSPACE_HELP, runWorkspaceCli } from './cli/workspace';
 import { STORAGE_HELP, runStorageCli } from './cli/storage';
 import { reportToCsv } from './engine/reports/csv';
-import { DemoSizeSchema, SourceKindSchema, type SourceKind, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
+import { DemoSizeSchema, SourceKindSchema, type SourceKind, type Compare, type CostImportResult, type ReportResult, type SyncProgress } from '@shared/contract';
+import { PRESETS, PresetSchema, anchorDate, compareFor, presetRange, todayIn, type Preset } from '@shared/periods';
 import type { EngineChannel } from '@shared/channels';
 import { isBusy, isCorrupt } from './engine/db/busy';
 import { toAppError } from './engine/errors';
@@ -23,9 +24,11 @@ const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch
       Создать демо-пространство в папке DIR / create a demo workspace in DIR.
   skvoz report --workspace DIR --from YYYY-MM-DD --to YYYY-MM-DD
                [--group channel,source,medium,campaign,content,term] [--model MODEL]
-               [--basis event|cohort] [--compare previous|weekdays|year]
+               [--basis event|cohort] [--compare previous|weekdays|month|year]
                [--format json|csv] [--out FILE]
-      Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
+  skvoz report --workspace DIR --period PRESET [...]   (PRESET: lastMonth, thisMonth, last30, …)
+      Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report. Период сравнения
+      печатается в stderr рядом с основным / the comparison period is printed to stderr.
       MODEL: last_non_direct (по умолчанию), last, first, linear, position, time_decay, markov.
   skvoz sync   --workspace DIR [--only bitrix24|calltouch|yandex_direct|vk_ads] [--full]
       Синхронизация / sync. Секреты из окружения / secrets from the environment:
@@ -108,22 +111,53 @@ async function cmdReport(values: Record<string, string | boolean | undefined>): 
   const format = (values.format as string | undefined) ?? 'json';
   if (format !== 'json' && format !== 'csv') fail('--format: json или csv', '--format must be json or csv');
   const compare = values.compare as string | undefined;
+  if (compare !== undefined && !['previous', 'weekdays', 'month', 'year'].includes(compare)) {
+    fail('--compare: previous, weekdays, month или year', '--compare must be previous, weekdays, month or year');
+  }
   const engine = new Engine({ workspaceDir: dir, secrets: envSecrets() });
   try {
+    const range = cliPeriod(engine, values);
     const result = await call<ReportResult>(engine, 'reports:query', {
-      from: need(values.from as string | undefined, '--from'),
-      to: need(values.to as string | undefined, '--to'),
+      from: range.from,
+      to: range.to,
       groupBy: values.group ? String(values.group).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       model: values.model,
       basis: values.basis,
-      compare: compare ? { kind: compare } : undefined,
+      compare: compare ? compareFor({ kind: compare } as Compare, range.preset ? { kind: 'preset', preset: range.preset } : { kind: 'custom' }) : undefined,
     });
+    process.stderr.write(`${periodLine(result)}\n`);
     const text = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : reportToCsv(result);
     if (values.out) writeFileSync(resolve(String(values.out)), text, 'utf8');
     else process.stdout.write(text);
   } finally {
     await engine.close();
   }
+}
+
+/** --from/--to, or --period PRESET resolved like the app's presets (to the last date with data). */
+function cliPeriod(engine: Engine, values: Record<string, string | boolean | undefined>): { from: string; to: string; preset?: Preset } {
+  const preset = values.period as string | undefined;
+  if (preset === undefined) return { from: need(values.from as string | undefined, '--from'), to: need(values.to as string | undefined, '--to') };
+  if (values.from || values.to) fail('--period или --from/--to, не вместе', '--period or --from/--to, not both');
+  const p = PresetSchema.safeParse(preset);
+  if (!p.success) fail(`--period: одно из ${PRESETS.join(', ')}`, `--period must be one of ${PRESETS.join(', ')}`);
+  const ws = engine.workspace;
+  const summary = ws.summary();
+  const range = presetRange(p.data, { anchor: anchorDate(summary.dataTo, todayIn(ws.settings.timeZone)), dataFrom: summary.dataFrom });
+  return { ...range, preset: p.data };
+}
+
+/** «Период: 01.11.2026 – 30.11.2026; сравнение: 01.10.2026 – 31.10.2026» (and what it lacks). */
+export function periodLine(r: Pick<ReportResult, 'from' | 'to' | 'compare'>): string {
+  const ru = (d: string) => d.split('-').reverse().join('.');
+  const range = (a: string, b: string) => (a === b ? ru(a) : `${ru(a)} – ${ru(b)}`);
+  let line = `Период: ${range(r.from, r.to)}`;
+  if (r.compare) {
+    line += `; сравнение: ${range(r.compare.from, r.compare.to)}`;
+    if (r.compare.empty) line += ' (в нём нет данных — изменения не считаются)';
+    else if (r.compare.partial && r.compare.dataFrom) line += ` (данные только с ${ru(r.compare.dataFrom)})`;
+  }
+  return line;
 }
 
 async function cmdSync(values: Record<string, string | boolean | undefined>): Promise<void> {
@@ -266,6 +300,7 @@ export async function main(argv: string[]): Promise<number> {
         model: { type: 'string' },
         basis: { type: 'string' },
         compare: { type: 'string' },
+        period: { type: 'string' },
         format: { type: 'string' },
         out: { type: 'string' },
         'skip-errors': { type: 'boolean' },

@@ -427,6 +427,9 @@ export const inputSchemas = {
   'channels:values': ChannelValuesSchema,
   'channels:export': ChannelExportSchema,
   'channels:import': ChannelImportSchema,
+  'bitrix24:open': z.object({ kind: z.enum(['deal', 'lead']), id: z.number().int().positive() }),
+  'files:open': z.object({ path: ExportRunSchema.shape.path }),
+  'files:reveal': z.object({ path: ExportRunSchema.shape.path }),
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -488,6 +491,10 @@ export interface Outputs {
   'channels:values': ChannelValues;
   'channels:export': { path: string; bytes: number };
   'channels:import': ChannelImportResult;
+  /** the card's address on the portal, opened in the browser */
+  'bitrix24:open': { url: string };
+  'files:open': { opened: boolean };
+  'files:reveal': { opened: boolean };
 }
 
 export interface EventPayloads {

@@ -146,7 +146,12 @@ export interface Visit {
   cancellable: boolean;
 }
 
-export type VisitCounts = Record<VisitState, number>;
+export type VisitCounts = Record<VisitState, number> & {
+  /** failed, rejected, and queued visits whose last attempt left an error (no token, no site) */
+  withErrors?: number;
+  /** of the queued ones, those with an error */
+  queuedWithError?: number;
+};
 
 export interface VisitList {
   total: number;

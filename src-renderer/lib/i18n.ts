@@ -3,8 +3,10 @@
 import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
 import { channelsEn, channelsRu } from './i18n-channels';
+import { screensEn, screensRu } from './i18n-screens';
 
 const ru = {
+  ...screensRu,
   ...costsRu,
   ...channelsRu,
   'app.name': 'Skvoz',
@@ -34,7 +36,7 @@ const ru = {
   'common.retry': 'Повторить',
   'common.loading': 'Загрузка…',
   'common.errorTitle': 'Не удалось загрузить данные',
-  'common.errorCode': 'Код ошибки: {code}',
+  'common.errorCode': 'Что случилось: {code}',
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',
   'common.create': 'Создать',
@@ -72,14 +74,14 @@ const ru = {
   // ---- period bar and dashboard (issue 6: period bar / dashboard) ----
   'bar.label': 'Настройки отчёта',
   'bar.anchor': 'Отсчёт',
-  'bar.anchor.data': 'от последних данных',
-  'bar.anchor.today': 'от сегодня',
+  'bar.anchor.data': 'до данных',
+  'bar.anchor.today': 'до сегодня',
   'bar.anchor.hint': 'От последних данных — период заканчивается последним днём с данными, даже если синхронизация давно не запускалась.',
   'bar.compare': 'Сравнить с',
   'bar.compare.none': 'Без сравнения',
   'bar.compare.previous': 'Предыдущий период',
-  'bar.compare.weekdays1': 'Те же дни недели — неделю назад',
-  'bar.compare.weekdays4': 'Те же дни недели — 4 недели назад',
+  'bar.compare.weekdays1': 'Те же дни — неделю назад',
+  'bar.compare.weekdays4': 'Те же дни — 4 недели назад',
   'bar.compare.year': 'Тот же период год назад',
   'bar.compare.custom': 'Свой период',
   'bar.compare.range': 'Сравнение: {from} — {to}',
@@ -219,7 +221,7 @@ const ru = {
   'drawer.amount': 'Сумма сделки',
   'drawer.notWon': 'Ещё не выиграна',
   'drawer.window': 'Окно атрибуции',
-  'drawer.windowDays': '{days} дн.',
+  'drawer.windowDays': 'one {n} день|few {n} дня|other {n} дней',
   'drawer.reason.no_contact': 'Без атрибуции: у сделки нет ни телефона, ни e-mail, ни UTM-меток — связать её с рекламой не по чему. Проверьте, что менеджеры заполняют контакты.',
   'drawer.reason.no_match': 'Без атрибуции: телефон или e-mail есть, но в окне атрибуции нет ни звонка, ни заявки с ними. Проверьте, что все сайты подключены в Calltouch.',
   'drawer.reason.outside_window': 'Без атрибуции: касания есть, но все — вне окна атрибуции. Окно можно расширить в настройках (до 180 дней).',
@@ -229,7 +231,7 @@ const ru = {
   'drawer.weightsCaption': 'Вес касания {n} по моделям',
   'drawer.markov': 'Цепи Маркова делят ценность между каналами, а не между касаниями одной сделки, поэтому отдельного веса касания у этой модели нет.',
   'drawer.excluded': 'Не учтены: {n}',
-  'drawer.outside': 'Вне окна атрибуции — раньше чем за {days} дн. до сделки',
+  'drawer.outside': 'one Вне окна атрибуции — раньше чем за {n} день до сделки|few Вне окна атрибуции — раньше чем за {n} дня до сделки|other Вне окна атрибуции — раньше чем за {n} дней до сделки',
   'drawer.after': 'Позже сделки — касание после конверсии ценности не получает',
   'touch.call': 'Звонок',
   'touch.request': 'Заявка',
@@ -269,7 +271,7 @@ const ru = {
   'model.linear.hint': 'Ценность делится поровну между всеми касаниями.',
   'model.position.hint': 'По 40 % первому и последнему касанию, 20 % делят касания между ними.',
   'model.time_decay.hint': 'Чем ближе касание к конверсии, тем больше его вес (вес вдвое меньше каждые 7 дней).',
-  'model.markov.hint': 'Вклад канала — насколько упадут конверсии, если убрать его из цепочек.',
+  'model.markov.hint': 'Вклад канала — насколько упадут конверсии, если убрать его из цепочек. Выручка делится так же: V·RE(c)/ΣRE — каждый канал получает одинаковую выручку на каждую приписанную ему конверсию.',
 
   'visits.title': 'Офлайн-визиты',
   'visits.emptyTitle': 'Здесь появятся офлайн-визиты',
@@ -395,7 +397,7 @@ const ru = {
   'error.badReply': 'Движок вернул ответ в неожиданном формате.',
   'header.choose': 'Выберите пространство',
   'settings.numberRequired': 'Введите число дней',
-  'table.truncated': 'Показаны первые {shown} строк из {total}. Уточните период или группировку.',
+  'table.truncated': '=1 Показана первая строка из {total}. Уточните период или группировку.|one Показана первая {n} строка из {total}. Уточните период или группировку.|few Показаны первые {n} строки из {total}. Уточните период или группировку.|other Показаны первые {n} строк из {total}. Уточните период или группировку.',
   'lang.en': 'English',
   // ---- data health, settings panels, sync UX (issue 6 items 4–6) ----
   'syncui.panel': 'Ход синхронизации',
@@ -485,7 +487,7 @@ const ru = {
   'health.reason.outside_window': 'касания вне окна атрибуции',
   'health.reasonHint.no_contact': 'Нечем связать с рекламой: попросите менеджеров заполнять телефон или e-mail.',
   'health.reasonHint.no_match': 'Телефон или e-mail есть, но звонков и заявок с ними нет — проверьте, все ли кабинеты Calltouch подключены.',
-  'health.reasonHint.outside_window': 'Касания есть, но раньше чем за {days} дн. до конверсии — можно увеличить окно атрибуции.',
+  'health.reasonHint.outside_window': 'one Касания есть, но раньше чем за {n} день до конверсии — можно увеличить окно атрибуции.|few Касания есть, но раньше чем за {n} дня до конверсии — можно увеличить окно атрибуции.|other Касания есть, но раньше чем за {n} дней до конверсии — можно увеличить окно атрибуции.',
   'health.records.none': 'Записей нет.',
   'health.records.range': '{from}–{to} из {total}',
   'health.records.prev': 'Назад',
@@ -541,9 +543,9 @@ const ru = {
   'costs.line': 'Строка {line}:',
   'costs.moreErrors': 'и ещё {n}',
   'costs.skipErrors': 'Загрузить без ошибочных строк',
-  'costs.previewCaption': 'Первые {n} строк',
-  'costs.import': 'Загрузить {rows} строк',
-  'costs.imported': 'Загружено из «{file}»: {rows} строк на {total}. CPL и ROMI в отчётах уже пересчитаны.',
+  'costs.previewCaption': '=1 Первая строка|one Первая {n} строка|few Первые {n} строки|other Первые {n} строк',
+  'costs.import': 'one Загрузить {n} строку|few Загрузить {n} строки|other Загрузить {n} строк',
+  'costs.imported': 'one Загружена из «{file}» {n} строка на {total}. CPL и ROMI в отчётах уже пересчитаны.|few Загружено из «{file}» {n} строки на {total}. CPL и ROMI в отчётах уже пересчитаны.|other Загружено из «{file}» {n} строк на {total}. CPL и ROMI в отчётах уже пересчитаны.',
   'costs.deleted': 'Загрузка удалена, отчёты пересчитаны.',
   'costs.batches': 'Загруженные файлы',
   'costs.none': 'Расходы ещё не загружены — без них CPL, CPO и ROMI не считаются.',
@@ -601,8 +603,8 @@ const ru = {
   'export.pivot': 'Лист для сводной таблицы (по дням)',
   'export.decimalComma': 'Десятичная запятая в CSV',
   'export.running': 'Выгрузка: {stage}…',
-  'export.progress': '{done} из {total} строк',
-  'export.progressUnknown': '{done} строк',
+  'export.progress': 'one {done} из {n} строки|other {done} из {n} строк',
+  'export.progressUnknown': 'one {n} строка|few {n} строки|other {n} строк',
   'export.cancel': 'Отменить выгрузку',
   'export.saved': 'Сохранено: {file}',
   'export.cancelled': 'Выгрузка отменена, файл не сохранён.',
@@ -667,6 +669,7 @@ export type MessageKey = keyof typeof ru;
 export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
+  ...screensEn,
   ...costsEn,
   ...channelsEn,
   'app.name': 'Skvoz',
@@ -696,7 +699,7 @@ const en: Record<MessageKey, string> = {
   'common.retry': 'Retry',
   'common.loading': 'Loading…',
   'common.errorTitle': 'Could not load the data',
-  'common.errorCode': 'Error code: {code}',
+  'common.errorCode': 'What happened: {code}',
   'common.save': 'Save',
   'common.cancel': 'Cancel',
   'common.create': 'Create',
@@ -734,8 +737,8 @@ const en: Record<MessageKey, string> = {
   // ---- period bar and dashboard (issue 6: period bar / dashboard) ----
   'bar.label': 'Report settings',
   'bar.anchor': 'Counting',
-  'bar.anchor.data': 'from the last data',
-  'bar.anchor.today': 'from today',
+  'bar.anchor.data': 'to the data',
+  'bar.anchor.today': 'to today',
   'bar.anchor.hint': 'From the last data: the period ends on the last day with data, even when sync has not run for a while.',
   'bar.compare': 'Compare with',
   'bar.compare.none': 'No comparison',
@@ -881,7 +884,7 @@ const en: Record<MessageKey, string> = {
   'drawer.amount': 'Deal amount',
   'drawer.notWon': 'Not won yet',
   'drawer.window': 'Attribution window',
-  'drawer.windowDays': '{days} days',
+  'drawer.windowDays': 'one {n} day|other {n} days',
   'drawer.reason.no_contact': 'Unattributed: the deal has no phone, e-mail or UTM tags to link it to a channel. Check that managers fill in contacts.',
   'drawer.reason.no_match': 'Unattributed: it has a phone or e-mail, but no call or request with them falls in the window. Check that every site is connected in Calltouch.',
   'drawer.reason.outside_window': 'Unattributed: there are touches, but all outside the attribution window. You can widen it in the settings (up to 180 days).',
@@ -891,7 +894,7 @@ const en: Record<MessageKey, string> = {
   'drawer.weightsCaption': 'Weight of touch {n} under each model',
   'drawer.markov': 'Markov chains split value between channels, not between the touches of one deal, so a touch has no weight of its own under it.',
   'drawer.excluded': 'Not counted: {n}',
-  'drawer.outside': 'Outside the window — more than {days} days before the deal',
+  'drawer.outside': 'one Outside the window — more than {n} day before the deal|other Outside the window — more than {n} days before the deal',
   'drawer.after': 'After the deal — a touch after the conversion gets no value',
   'touch.call': 'Call',
   'touch.request': 'Request',
@@ -931,7 +934,7 @@ const en: Record<MessageKey, string> = {
   'model.linear.hint': 'Credit is split equally between all touches.',
   'model.position.hint': '40 % each to the first and last touch, 20 % shared by those in between.',
   'model.time_decay.hint': 'The closer a touch is to the conversion, the more it weighs (halves every 7 days).',
-  'model.markov.hint': 'A channel’s credit is how much conversions would drop without it.',
+  'model.markov.hint': 'A channel’s credit is how much conversions would drop without it. Revenue is split the same way, V·RE(c)/ΣRE: every channel gets the same revenue per conversion credited to it.',
 
   'visits.title': 'Offline visits',
   'visits.emptyTitle': 'Offline visits will appear here',
@@ -1057,7 +1060,7 @@ const en: Record<MessageKey, string> = {
   'error.badReply': 'The engine replied in an unexpected format.',
   'header.choose': 'Choose a workspace',
   'settings.numberRequired': 'Enter a number of days',
-  'table.truncated': 'Showing the first {shown} of {total} rows. Narrow the period or the grouping.',
+  'table.truncated': '=1 Showing the first row of {total}. Narrow the period or the grouping.|other Showing the first {n} of {total} rows. Narrow the period or the grouping.',
   'lang.en': 'English',
   // ---- data health, settings panels, sync UX (issue 6 items 4–6) ----
   'syncui.panel': 'Sync progress',
@@ -1147,7 +1150,7 @@ const en: Record<MessageKey, string> = {
   'health.reason.outside_window': 'touches outside the window',
   'health.reasonHint.no_contact': 'Nothing to link to ads: ask managers to fill in a phone or e-mail.',
   'health.reasonHint.no_match': 'There is a phone or e-mail but no calls or requests with it — check that every Calltouch site is connected.',
-  'health.reasonHint.outside_window': 'Touches exist but earlier than {days} days before the conversion — consider a longer lookback window.',
+  'health.reasonHint.outside_window': 'one Touches exist but earlier than {n} day before the conversion — consider a longer lookback window.|other Touches exist but earlier than {n} days before the conversion — consider a longer lookback window.',
   'health.records.none': 'No records.',
   'health.records.range': '{from}–{to} of {total}',
   'health.records.prev': 'Previous',
@@ -1203,9 +1206,9 @@ const en: Record<MessageKey, string> = {
   'costs.line': 'Line {line}:',
   'costs.moreErrors': 'and {n} more',
   'costs.skipErrors': 'Import without the faulty lines',
-  'costs.previewCaption': 'The first {n} rows',
-  'costs.import': 'Import {rows} rows',
-  'costs.imported': 'Imported from “{file}”: {rows} rows for {total}. CPL and ROMI in the reports are updated.',
+  'costs.previewCaption': '=1 The first row|other The first {n} rows',
+  'costs.import': 'one Import {n} row|other Import {n} rows',
+  'costs.imported': 'one Imported from “{file}”: {n} row for {total}. CPL and ROMI in the reports are updated.|other Imported from “{file}”: {n} rows for {total}. CPL and ROMI in the reports are updated.',
   'costs.deleted': 'Import deleted, reports updated.',
   'costs.batches': 'Imported files',
   'costs.none': 'No costs yet — CPL, CPO and ROMI need them.',
@@ -1263,8 +1266,8 @@ const en: Record<MessageKey, string> = {
   'export.pivot': 'Sheet for a pivot table (by day)',
   'export.decimalComma': 'Decimal comma in CSV',
   'export.running': 'Exporting: {stage}…',
-  'export.progress': '{done} of {total} rows',
-  'export.progressUnknown': '{done} rows',
+  'export.progress': 'one {done} of {n} row|other {done} of {n} rows',
+  'export.progressUnknown': 'one {n} row|other {n} rows',
   'export.cancel': 'Cancel the export',
   'export.saved': 'Saved: {file}',
   'export.cancelled': 'Export cancelled, no file was saved.',
@@ -1344,6 +1347,34 @@ export function t(key: MessageKey, params?: Params, lang: Lang = current): strin
   const text = dictionaries[lang][key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * A message with plural forms, by `Intl.PluralRules` of the language: the forms are separated by
+ * `|`, each starts with its category (`=1` for exactly one, then `one`, `few`, `many`, `other`):
+ * `'=1 Первая строка|one Первая {n} строка|few Первые {n} строки|many Первые {n} строк|other …'`.
+ * `{n}` is the count in the language's number format; other placeholders as in `t`.
+ */
+export function tn(key: MessageKey, n: number, params: Params = {}, lang: Lang = current): string {
+  const text = dictionaries[lang][key];
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang === 'ru' ? 'ru-RU' : 'en-GB')));
+  const forms = new Map<string, string>();
+  for (const part of text.split('|')) {
+    const i = part.indexOf(' ');
+    forms.set(part.slice(0, i), part.slice(i + 1));
+  }
+  const form = forms.get(`=${n}`) ?? forms.get(rules.select(n)) ?? forms.get('other') ?? text;
+  const count = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 2 }).format(n);
+  return form.replace(/\{(\w+)\}/g, (m, name: string) => (name === 'n' ? count : name in params ? String(params[name]) : m));
+}
+
+/** An error code in words («нет сети», not `network`); an unknown code as it is. */
+export function errorKind(code: string, lang: Lang = current): string {
+  const key = `errorCode.${code}` as MessageKey;
+  return key in dictionaries[lang] ? t(key, undefined, lang) : code;
 }
 
 export function modelName(model: Model, lang: Lang = current): string {

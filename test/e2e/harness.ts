@@ -193,6 +193,15 @@ export class TestSecrets {
     return { ok: true, value: await this.status() };
   }
 
+  /** the saved webhook's portal host (the shell opens deal cards there) */
+  host(): string | null {
+    try {
+      return this.webhook ? new URL(this.webhook).host : null;
+    } catch {
+      return null;
+    }
+  }
+
   private async status(): Promise<SecretsStatus> {
     const settings = await this.engine().dispatch('settings:get', undefined);
     const sites = settings.ok ? (settings.value as Output<'settings:get'>).calltouch.sites : [];
@@ -241,7 +250,11 @@ export interface Harness {
   dispatch: Dispatch;
   /** Fault injection: answer some calls from the test. */
   intercept: Interceptor | null;
-  newPage(opts?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  /**
+   * A new page (its own context): 1360×880 in Moscow unless told otherwise. `timezoneId` is the
+   * browser's own zone (the OS zone of the marketer's laptop), which the app must not depend on.
+   */
+  newPage(opts?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; timezoneId?: string; locale?: string }): Promise<Page>;
   url(hash?: string): string;
   /**
    * A fresh load of the app at `#/route` (a bare hash change would not reload it), booted. The
@@ -281,7 +294,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const problems: string[] = [];
   const server = await startStaticServer(RENDERER_DIR);
   const browser = await launchChromium();
-  const exportShell = testExportShell(engine, () => browser);
+  const exportShell = testExportShell(engine, () => browser, () => secrets.host());
 
   const harness: Harness = {
     engine,
@@ -307,9 +320,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async newPage(o = {}) {
       const context = await browser.newContext({
-        viewport: { width: 1360, height: 880 },
-        locale: 'ru-RU',
-        timezoneId: 'Europe/Moscow',
+        viewport: o.viewport ?? { width: 1360, height: 880 },
+        locale: o.locale ?? 'ru-RU',
+        timezoneId: o.timezoneId ?? 'Europe/Moscow',
         colorScheme: o.colorScheme ?? 'light',
         serviceWorkers: 'block',
       });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyBaseMetrics, withRatios } from '@shared/metrics';
 import type { SeriesPoint } from '@shared/contract';
-import { PALETTES, buildMixData, buildSeriesData, defaultGrain, mixSlices, pointValue, unattributedShare } from '../../src-renderer/lib/charts';
+import { PALETTES, buildMixData, buildSeriesData, defaultGrain, isPartialBucket, mixSlices, pointValue, unattributedShare } from '../../src-renderer/lib/charts';
 import { formatBucket } from '../../src-renderer/lib/format';
 import { row } from './rows';
 
@@ -44,6 +44,21 @@ describe('time series builder', () => {
     expect(data.datasets).toHaveLength(1);
     expect(data.datasets[0]!.data).toEqual([250, null]);
     expect(data.labels).toEqual(['02.11–08.11', '09.11–15.11']);
+    expect(data.partial).toEqual([false, false]);
+  });
+
+  it('marks weeks and months the period cuts, at both ends', () => {
+    const weeks = buildSeriesData(
+      { grain: 'week', points: [point('2026-11-05', { leads: 1 }, '2026-11-08'), point('2026-11-09', { leads: 1 }, '2026-11-15'), point('2026-11-16', { leads: 1 }, '2026-11-18')] },
+      'leads',
+      { palette, labels: { current: 'a', compare: 'b' }, bucket },
+    );
+    expect(weeks.labels).toEqual(['05.11–08.11*', '09.11–15.11', '16.11–18.11*']);
+    expect(weeks.partial).toEqual([true, false, true]);
+    expect(isPartialBucket('2026-02-01', '2026-02-28', 'month')).toBe(false);
+    expect(isPartialBucket('2026-02-03', '2026-02-28', 'month')).toBe(true);
+    expect(isPartialBucket('2026-12-01', '2026-12-05', 'month')).toBe(true);
+    expect(isPartialBucket('2026-12-05', '2026-12-05', 'day')).toBe(false);
   });
 
   it('keeps ROMI as a ratio to four places', () => {

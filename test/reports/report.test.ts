@@ -162,6 +162,24 @@ describe('reports:query semantics (REPORTS.md)', () => {
     expect(year.compare?.totals.leads).toBe(1);
   });
 
+  it('compares a calendar month with the whole previous month, and flags a comparison period before the first record', () => {
+    const f = new Fixture();
+    f.lead(1, msk('2026-10-01'), { utm: ['yandex', 'cpc'] });
+    f.lead(2, msk('2026-10-31'), { utm: ['yandex', 'cpc'] });
+    f.lead(3, msk('2026-11-10'), { utm: ['yandex', 'cpc'] });
+    // «Прошлый месяц» = November (30 days): October whole, 1 October included
+    const last = f.report({ from: '2026-11-01', to: '2026-11-30', compare: { kind: 'previous', preset: 'lastMonth' } });
+    expect(last.compare).toMatchObject({ from: '2026-10-01', to: '2026-10-31', empty: false, partial: false, dataFrom: '2026-10-01' });
+    expect(last.compare?.totals.leads).toBe(2);
+    // a month ago of 1–5 Dec is 1–5 Nov
+    expect(f.report({ from: '2026-12-01', to: '2026-12-05', compare: { kind: 'month' } }).compare).toMatchObject({ from: '2026-11-01', to: '2026-11-05' });
+    // before the data starts: empty; straddling the start: partial
+    const before = f.report({ from: '2026-10-01', to: '2026-10-31', compare: { kind: 'previous', preset: 'lastMonth' } });
+    expect(before.compare).toMatchObject({ from: '2026-09-01', to: '2026-09-30', empty: true, partial: false });
+    const straddle = f.report({ from: '2026-10-16', to: '2026-11-30', compare: { kind: 'previous' } });
+    expect(straddle.compare).toMatchObject({ empty: false, partial: true });
+  });
+
   it('Markov: phones with no CRM record give the non-converting paths of the period, and change the credits', () => {
     const f = new Fixture();
     const T = msk('2026-03-20');

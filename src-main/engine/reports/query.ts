@@ -1,7 +1,7 @@
 // reports:query — metrics per dimension tuple for a period, per docs/REPORTS.md, read from the
 // materialised attribution (daily rollups). Pipeline/responsible filters and the Markov model read
 // the per-conversion table instead, since rollups are not keyed by them.
-import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
+import type { CompareCoverage, ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { DIMENSIONS, emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
 import type { Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
@@ -164,7 +164,18 @@ export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
   if (q.compare) {
     const cp = comparePeriod(q.from, q.to, q.compare);
     const c = runPeriod(ws, q, model, cp.from, cp.to, tuples);
-    result.compare = { from: cp.from, to: cp.to, rows: c.rows, totals: c.totals };
+    result.compare = { from: cp.from, to: cp.to, rows: c.rows, totals: c.totals, ...coverage(ws, cp) };
   }
   return result;
+}
+
+/**
+ * How much of a comparison period the workspace has data for (REPORTS.md: a comparison period
+ * with no data is flagged): none when it ends before the first record, partly when it starts
+ * before it.
+ */
+export function coverage(ws: Workspace, period: { from: string; to: string }): CompareCoverage {
+  const { dataFrom } = ws.summary();
+  if (dataFrom === null) return { empty: true, partial: false, dataFrom };
+  return { empty: period.to < dataFrom, partial: period.from < dataFrom && period.to >= dataFrom, dataFrom };
 }

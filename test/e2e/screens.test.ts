@@ -70,10 +70,13 @@ for (const v of [
       const rows = page.locator('[data-testid="report-tree"] [data-testid="tree-row"]');
       await rows.first().waitFor();
       await look(page, name('reports'));
-      await rows.locator('xpath=self::*[@data-depth="0"]').first().click();
-      await rows.locator('xpath=self::*[@data-depth="1"]').first().click();
-      await rows.locator('xpath=self::*[@data-depth="2"]').first().click();
-      await page.getByTestId('tree-deals-head').waitFor();
+      // channel → source → … : open the first row of each level until its deals show
+      const dealsHead = page.getByTestId('tree-deals-head');
+      for (let depth = 0; depth < 6 && !(await dealsHead.isVisible()); depth++) {
+        await rows.locator(`xpath=self::*[@data-depth="${depth}"]`).first().click();
+        await Promise.race([dealsHead.waitFor(), rows.locator(`xpath=self::*[@data-depth="${depth + 1}"]`).first().waitFor()]);
+      }
+      await dealsHead.waitFor();
       await look(page, name('reports-deals'));
       await rows.locator('xpath=self::*[@data-type="deal"]').first().click();
       await page.getByTestId('deal-drawer').getByTestId('drawer-stage').waitFor();

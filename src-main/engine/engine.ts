@@ -60,6 +60,8 @@ export interface EngineOptions {
   testers?: Partial<Record<SourceKind, SourceTester>>;
   /** PDF exports from the engine (the CLI's Chromium); in the app the shell prints (export:pdf) */
   pdf?: PdfRenderer;
+  /** the CLI's reading commands: a workspace without write permission is read, not refused */
+  readOnly?: boolean;
 }
 
 export type SourceTester = (ctx: { ws: Workspace; secrets: SecretProvider; overrides: SourceOverrides; input: SourceTestInput }) => Promise<SourceTestResult>;
@@ -89,7 +91,7 @@ export class Engine {
       opts.now,
       opts.overrides,
     );
-    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir));
+    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir, { readOnly: opts.readOnly }));
     this.syncJob = new SyncJob(this.sync);
     this.background.add(this.syncJob);
     this.background.add(new VisitsJob(() => this.visits(), () => this.now()));

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { SavedViewSchema, SettingsSchema, type SavedView, type Settings, type WorkspaceSummary, type DemoSize } from '@shared/contract';
 import { closeDatabase, openDatabase, type Db } from './db/open';
+import { canWrite, openReadOnly } from './db/snapshot';
 import { instantToDate } from '@shared/time';
 import { SkvozError, notFound } from './errors';
 
@@ -56,16 +57,34 @@ export function readMeta(dir: string): WorkspaceMeta {
   };
 }
 
+export interface OpenWorkspaceOptions {
+  /**
+   * The caller only reads (reports, exports, lists): a workspace this process may not write is
+   * then read as it is (db/snapshot.ts) instead of refused.
+   */
+  readOnly?: boolean;
+}
+
 export class Workspace {
   readonly db: Db;
   private metaValue: WorkspaceMeta;
+  private dispose = () => {};
 
   private constructor(
     readonly dir: string,
     meta: WorkspaceMeta,
+    opts: OpenWorkspaceOptions = {},
   ) {
     this.metaValue = meta;
-    this.db = openDatabase(join(dir, DB_FILE));
+    const file = join(dir, DB_FILE);
+    if (canWrite(file)) this.db = openDatabase(file);
+    else if (opts.readOnly) ({ db: this.db, dispose: this.dispose } = openReadOnly(file));
+    else {
+      throw new SkvozError(
+        'invalid_input',
+        `Рабочее пространство в ${dir} доступно только для чтения (нет прав на запись в папку или файлы), а эта команда его меняет.`,
+      );
+    }
   }
 
   /** Creates the folder, its settings file and a migrated database. */
@@ -85,8 +104,8 @@ export class Workspace {
     return new Workspace(dir, meta);
   }
 
-  static open(dir: string): Workspace {
-    return new Workspace(dir, readMeta(dir));
+  static open(dir: string, opts: OpenWorkspaceOptions = {}): Workspace {
+    return new Workspace(dir, readMeta(dir), opts);
   }
 
   static exists(dir: string): boolean {
@@ -129,7 +148,11 @@ export class Workspace {
   }
 
   close(): void {
-    closeDatabase(this.db);
+    try {
+      closeDatabase(this.db);
+    } finally {
+      this.dispose();
+    }
   }
 }
 

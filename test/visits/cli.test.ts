@@ -65,10 +65,10 @@ describe('skvoz visits', () => {
   it('bad input: exit 1 with one Russian line', async () => {
     const r = await run(['visits', 'add', '--workspace', dir, '--phone', '12', '--date', '2026-05-20 14:30']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('skvoz: Неверные данные (phones.0): Не похоже на телефон: «12»\n');
+    expect(r.err).toBe('skvoz: Неверные данные (phones.0): Не похоже на телефон: «12» / invalid visit (phones.0)\n');
     expect((await run(['visits', 'add', '--workspace', dir, '--phone', '89161234567', '--date', 'вчера'])).err).toMatch(/--date/);
     expect((await run(['visits', 'list', '--workspace', dir, '--state', 'lost'])).code).toBe(1);
-    expect((await run(['visits', 'fly', '--workspace', dir])).err).toMatch(/add\|send\|list/);
+    expect((await run(['visits', 'fly', '--workspace', dir])).err).toMatch(/add\|send\|list\|cancel/);
   });
 
   it('dates: wall time in the project zone or ISO', () => {

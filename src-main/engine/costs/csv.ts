@@ -97,6 +97,8 @@ function parseAmount(raw: string): number | null {
 }
 
 const MAX_RANGE_DAYS = 3660;
+/** Above this a cost is a typo or glued columns, and sums would lose their kopecks. */
+export const MAX_AMOUNT = 1e12;
 
 export function parseCostsCsv(bytes: Uint8Array, defaultCurrency: string): ParsedCosts {
   const { text, encoding } = decodeText(bytes);
@@ -143,6 +145,10 @@ export function parseCostsCsv(bytes: Uint8Array, defaultCurrency: string): Parse
     const amount = parseAmount(rawAmount);
     if (amount === null || amount < 0) {
       errors.push({ line, message: `Расход «${rawAmount}» — не неотрицательное число.` });
+      continue;
+    }
+    if (amount > MAX_AMOUNT) {
+      errors.push({ line, message: `Расход «${rawAmount}» больше триллиона — проверьте число (не склеились ли колонки).` });
       continue;
     }
     const currency = (get(f, col.currency) || defaultCurrency).toUpperCase();

@@ -1,0 +1,46 @@
+// `skvoz --help`. Plain text with no imports, so printing it loads nothing of the engine.
+
+export const VISITS_HELP = `  skvoz visits add  --workspace DIR --phone ТЕЛЕФОН [--phone …] [--email …] --date ДАТА
+                     [--revenue СУММА] [--status СТАТУС] [--name ИМЯ] [--tag ТЕГ …] [--comment ТЕКСТ] [--site ID]
+      Записать офлайн-визит / record an offline visit. ДАТА: «YYYY-MM-DD HH:MM» (часовой пояс проекта)
+      или ISO 8601; визит-дубль записывается с предупреждением / a duplicate is recorded with a warning.
+  skvoz visits send --workspace DIR
+      Отправить очередь в Calltouch (и Bitrix24) / send the outbox. Секреты — как у sync.
+      Код 1, если что-то не отправлено (нет токена, ошибка Calltouch) / exit 1 when anything failed.
+  skvoz visits list --workspace DIR [--state queued,failed,…] [--format json|table]
+  skvoz visits cancel --workspace DIR --id N
+      Отменить визит, пока он не отправлен / cancel a visit that has not been sent.`;
+
+export const EXPORT_HELP = `  skvoz export --workspace DIR (--view НАЗВАНИЕ | --from YYYY-MM-DD --to YYYY-MM-DD [--group …]
+               [--model MODEL] [--basis event|cohort] [--compare previous|weekdays|year])
+               [--what report|dashboard|models|deals|health] --format xlsx|csv|pdf --out FILE|ПАПКА [--force]
+               [--levels] [--pivot] [--models] [--delimiter ';'|','] [--decimal-comma]
+      Выгрузка в файл / export to a file. --out ПАПКА → Skvoz_<отчёт>_<с>_<по>.<ext>; существующий
+      файл заменяется только с --force / an existing file is replaced only with --force.
+      PDF печатает установленный Chromium / Chrome / Edge (SKVOZ_CHROMIUM=путь), иначе — в приложении.`;
+
+export const HELP = `skvoz — сквозная аналитика Bitrix24 + Calltouch (Skvoz CLI)
+
+Команды / commands:
+  skvoz demo   --workspace DIR [--size small|medium|large] [--seed N]
+      Создать демо-пространство в папке DIR / create a demo workspace in DIR.
+  skvoz report --workspace DIR --from YYYY-MM-DD --to YYYY-MM-DD
+               [--group source,medium,campaign,content,term] [--model MODEL]
+               [--basis event|cohort] [--compare previous|weekdays|year]
+               [--format json|csv] [--out FILE [--force]]
+      Отчёт по атрибуции (JSON как в docs/REPORTS.md) / attribution report.
+      MODEL: last_non_direct (по умолчанию), last, first, linear, position, time_decay, markov.
+  skvoz sync   --workspace DIR [--only bitrix24|calltouch] [--full]
+      Синхронизация / sync. Секреты из окружения / secrets from the environment:
+      SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES="siteId:token[,siteId:token]",
+      SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
+  skvoz costs import --workspace DIR FILE [--skip-errors]
+      Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
+  skvoz views list --workspace DIR [--format table|json]
+      Сохранённые отчёты (для export --view) / saved views (for export --view).
+${VISITS_HELP}
+${EXPORT_HELP}
+  skvoz --help
+
+Выход с кодом 1 и одной строкой ошибки (по-русски / in English) при неверных данных /
+exit 1 with a one-line error on bad input.`;

@@ -30,8 +30,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!load) fail(`неизвестная команда «${command}» (см. skvoz --help)`, `unknown command "${command}" (see skvoz --help)`);
-    const { cliLogSink } = await import('./cli/log');
-    unsink = cliLogSink();
+    const { setupCommand } = await import('./cli/log');
+    unsink = setupCommand();
     return (await (await load!()).run(rest)) ?? 0;
   } catch (err) {
     process.stderr.write(`skvoz: ${cliMessage(err)}\n`);

@@ -4,7 +4,8 @@ import { basename, resolve } from 'node:path';
 import type { CostImportResult } from '@shared/contract';
 import { parse, workspaceDir } from './args';
 import { fail } from './errors';
-import { call, openEngine, requireWorkspace } from './engine-call';
+import { call, openEngine } from './engine-call';
+import { requireWorkspace } from './open';
 
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parse(args, { workspace: { type: 'string' }, 'skip-errors': { type: 'boolean' } }, true);

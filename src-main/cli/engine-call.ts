@@ -1,30 +1,14 @@
-// Opening a workspace for a command, and engine calls whose failures become CLI errors.
+// The whole engine over one workspace, for commands that use more than its read functions, and
+// engine calls whose failures become CLI errors.
 import type { EngineChannel } from '@shared/channels';
 import { Engine, type EngineOptions } from '../engine/engine';
-import { join } from 'node:path';
-import { DB_FILE, Workspace } from '../engine/workspace';
-import { canWrite } from '../engine/db/snapshot';
 import { envSecrets } from './env-secrets';
-import { EngineError, fail } from './errors';
-
-export function requireWorkspace(dir: string): void {
-  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
-}
-
-/** A command that changes the workspace: refused up front when this user may not write it. */
-export function requireWritable(dir: string): void {
-  requireWorkspace(dir);
-  if (!canWrite(join(dir, DB_FILE))) {
-    fail(
-      `рабочее пространство в ${dir} доступно только для чтения (нет прав на запись), а эта команда его меняет`,
-      `the workspace in ${dir} is read-only for this user and this command changes it`,
-    );
-  }
-}
+import { EngineError } from './errors';
+import { requireWorkspace, requireWritable } from './open';
 
 /**
  * The engine over the workspace in `dir`. `readOnly`: the command only reads, so a workspace
- * without write permission is read from a snapshot (engine/workspace.ts) instead of refused.
+ * without write permission is read (engine/workspace.ts) instead of refused.
  */
 export function openEngine(dir: string, opts: Partial<EngineOptions> = {}): Engine {
   if (opts.readOnly) requireWorkspace(dir);

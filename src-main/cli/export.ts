@@ -12,7 +12,8 @@ import { chromiumPdfRenderer } from '../engine/export/chromium';
 import { fromZod } from '../engine/errors';
 import { groupBy, parse, workspaceDir } from './args';
 import { CliError, fail } from './errors';
-import { openEngine, requireWorkspace } from './engine-call';
+import { openEngine } from './engine-call';
+import { requireWorkspace } from './open';
 import { checkOutFile } from './out-file';
 
 type Flag = 'levels' | 'pivot' | 'models' | 'decimal-comma' | 'quiet' | 'force';

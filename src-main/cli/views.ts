@@ -4,7 +4,7 @@ import type { Preset } from '@shared/periods';
 import type { SavedView } from '@shared/contract';
 import { parse, str, workspaceDir } from './args';
 import { fail } from './errors';
-import { openEngine } from './engine-call';
+import { openWorkspace } from './open';
 import { resolveView, ruPeriod } from '../engine/export/doc';
 import { DIM_LABEL, MODEL_LABEL } from '../engine/export/labels';
 
@@ -31,9 +31,8 @@ export async function run(args: string[]): Promise<void> {
   const dir = workspaceDir(values);
   const format = str(values, 'format') ?? 'table';
   if (format !== 'table' && format !== 'json') fail('--format: table или json', '--format must be table or json');
-  const engine = openEngine(dir, { readOnly: true });
+  const ws = openWorkspace(dir, { readOnly: true });
   try {
-    const ws = engine.workspace;
     const now = Date.now();
     const rows = ws.meta.views.map((v: SavedView) => {
       const q = resolveView({ ws, now }, v.spec);
@@ -63,6 +62,6 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(`${r.name}\t${r.period}\t${ruPeriod(r.from, r.to)}\t${group}\t${model}\n`);
     }
   } finally {
-    await engine.close();
+    ws.close();
   }
 }

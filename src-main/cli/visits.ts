@@ -12,7 +12,7 @@ import { RateLimiter } from '../engine/sources/calltouch/limiter';
 import { fromZod } from '../engine/errors';
 import { list as many, parse, str, workspaceDir, type Values } from './args';
 import { CliError, fail } from './errors';
-import { requireWorkspace, requireWritable } from './engine-call';
+import { requireWorkspace, requireWritable } from './open';
 import { envCalltouchSiteIds, envSecrets } from './env-secrets';
 
 function envNumber(name: string): number | undefined {

@@ -7,6 +7,9 @@ import { cliMessage } from './errors';
 
 // compiled code kept between runs (bin/skvoz.mjs does it too; the app's `skvoz` runs this file)
 module.enableCompileCache?.();
+// bundled dependencies are no longer under node_modules, where Node keeps quiet about their use of
+// deprecated APIs (exceljs's helpers: «Buffer() is deprecated»); a cron log is not the place
+process.noDeprecation = true;
 
 function die(err: unknown): void {
   process.stderr.write(`skvoz: ${cliMessage(err)}\n`);

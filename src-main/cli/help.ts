@@ -34,6 +34,9 @@ export const HELP = `skvoz — сквозная аналитика Bitrix24 + Ca
       Синхронизация / sync. Секреты из окружения / secrets from the environment:
       SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES="siteId:token[,siteId:token]",
       SKVOZ_CALLTOUCH_BASE_URL (по умолчанию https://api.calltouch.ru).
+  skvoz sync   --workspace DIR --watch [--every 15m] [--only bitrix24|calltouch]
+      Работать постоянно (systemd) и синхронизировать по расписанию пространства (sync.intervalMinutes)
+      или --every (30s, 15m, 1h); строка в журнале на каждый запуск / keep running, sync on schedule.
   skvoz costs import --workspace DIR FILE [--skip-errors]
       Загрузить расходы (CSV в формате Яндекс Метрики) / import ad costs (Yandex Metrica CSV).
   skvoz views list --workspace DIR [--format table|json]

@@ -50,7 +50,7 @@ describe('skvoz visits', () => {
     expect(fake.siteOrders(SITE).size).toBe(1);
   });
 
-  it('bad input: exit 1 with one Russian line', async () => {
+  it('bad input: exit 1 with one line (Russian / English)', async () => {
     const r = await run(['visits', 'add', '--workspace', dir, '--phone', '12', '--date', '2026-05-20 14:30']);
     expect(r.code).toBe(1);
     expect(r.err).toBe('skvoz: Неверные данные (phones.0): Не похоже на телефон: «12» / invalid visit (phones.0)\n');

@@ -157,7 +157,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; fields: Record<st
  * say it together with the other messages.
  */
 function contactFields(form: Pick<VisitForm, 'phones' | 'emails'>): Record<string, string> {
-  const r = VisitInputSchema.safeParse({ phones: form.phones, emails: form.emails, at: new Date(0).toISOString() });
+  const r = VisitInputSchema.safeParse({ phones: form.phones, emails: form.emails, at: '2020-01-01T00:00:00.000Z' });
   return r.success ? {} : normaliseFields(issuesToFields(r.error.issues));
 }
 

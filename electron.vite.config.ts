@@ -17,6 +17,8 @@ export default defineConfig({
           'engine-worker': resolve(root, 'src-main/engine/worker.ts'),
           // the full attribution recompute's reader thread (found next to engine-worker.js)
           'attribution-reader': resolve(root, 'src-main/engine/attribution/reader-worker.ts'),
+          // the integrity check's thread (PRAGMA quick_check; found next to engine-worker.js)
+          'db-check': resolve(root, 'src-main/engine/safety/check-worker.ts'),
         },
       },
     },

@@ -3,8 +3,10 @@
 // esbuild bundles src-main/cli/entry.ts into out/cli/skvoz.js with every command in its own
 // chunk (loaded when that command runs, so `skvoz --help` loads almost nothing), and the full
 // attribution recompute's reader thread as out/cli/attribution-reader.js, found next to the CLI
-// by engine/attribution/reader-thread.ts. Pure-JS dependencies are bundled in; better-sqlite3
-// (native) stays in node_modules, playwright-core (PDF from the CLI, a dev tool) is optional.
+// by engine/attribution/reader-thread.ts, and the integrity check's thread (`skvoz check`) as
+// out/cli/db-check.js, found the same way by engine/safety/integrity.ts. Pure-JS dependencies
+// are bundled in; better-sqlite3 (native) stays in node_modules, playwright-core (PDF from the
+// CLI, a dev tool) is optional.
 // No TypeScript at run time: bin/skvoz.mjs runs the bundle (Node ≥ 22.12, or the app's
 // Electron with ELECTRON_RUN_AS_NODE=1).
 import { rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ export async function buildCli({ quiet = false } = {}) {
     entryPoints: {
       skvoz: 'src-main/cli/entry.ts',
       'attribution-reader': 'src-main/engine/attribution/reader-worker.ts',
+      'db-check': 'src-main/engine/safety/check-worker.ts',
     },
     outdir: CLI_OUT,
     entryNames: '[name]',

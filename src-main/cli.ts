@@ -18,6 +18,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   views: () => import('./cli/views'),
   visits: () => import('./cli/visits'),
   export: () => import('./cli/export'),
+  channels: () => import('./cli/channels'),
+  init: async () => (await import('./cli/workspace')).initCommand,
+  settings: async () => (await import('./cli/workspace')).settingsCommand,
+  backup: async () => (await import('./cli/storage')).backupCommand,
+  restore: async () => (await import('./cli/storage')).restoreCommand,
+  check: async () => (await import('./cli/storage')).checkCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

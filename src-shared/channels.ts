@@ -35,6 +35,8 @@ export const CALL_CHANNELS = [
   'costs:import',
   'costs:list',
   'costs:delete',
+  'costs:sources',
+  'costs:coverage',
   'views:list',
   'views:save',
   'views:delete',
@@ -51,6 +53,17 @@ export const CALL_CHANNELS = [
   'schedules:list',
   'schedules:save',
   'schedules:delete',
+  'storage:status',
+  'storage:check',
+  'storage:backup',
+  'storage:restore',
+  'channels:values',
+  'channels:export',
+  'channels:import',
+  // the shell's links out: a record on the Bitrix24 portal, an exported file
+  'bitrix24:open',
+  'files:open',
+  'files:reveal',
 ] as const;
 
 export const EVENT_CHANNELS = ['sync:progress', 'sync:finished', 'workspaces:changed', 'workspaces:progress', 'visits:changed', 'export:progress', 'export:finished', 'attribution:progress'] as const;
@@ -65,6 +78,9 @@ export const SHELL_CHANNELS = [
   'files:chooseFolder',
   'export:pdf',
   'export:png',
+  'bitrix24:open',
+  'files:open',
+  'files:reveal',
 ] as const;
 
 export type CallChannel = (typeof CALL_CHANNELS)[number];

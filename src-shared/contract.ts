@@ -25,6 +25,13 @@ export * from './visits-schema';
 export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
+export * from './costs-schema';
+import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
+export * from './storage-schema';
+import { StorageQuerySchema, StorageRestoreSchema, type StorageRestoreResult, type StorageStatus } from './storage-schema';
+export * from './channels-schema';
+import { ChannelExportSchema, ChannelImportSchema, ChannelValuesSchema, type ChannelImportResult, type ChannelValues } from './channels-schema';
+import { ChannelRulesSchema, defaultChannelRules } from './channel-rules';
 import { ExportHtmlSchema, ExportRunSchema, ScheduleDeleteSchema, ScheduleSaveSchema, ExportWhatSchema, type ExportFinished, type ExportJob, type ExportProgress, type ExportSchedule } from './export-schema';
 import { HealthRecordsSchema, HealthValuesSchema, type HealthRecords, type HealthSummary, type HealthValues } from './health-schema';
 import { ViewDeleteSchema, ViewSaveSchema, type SavedView } from './views-schema';
@@ -40,6 +47,8 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'cancelled',
+  /** another process holds the workspace database's write lock: retried, nothing lost */
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,7 +76,7 @@ const noInput = z.undefined().optional();
 export const DemoSizeSchema = z.enum(['small', 'medium', 'large']);
 export type DemoSize = z.infer<typeof DemoSizeSchema>;
 
-export const SourceKindSchema = z.enum(['bitrix24', 'calltouch']);
+export const SourceKindSchema = z.enum(['bitrix24', 'calltouch', 'yandex_direct', 'vk_ads']);
 export type SourceKind = z.infer<typeof SourceKindSchema>;
 
 export const CalltouchSiteSchema = z.object({
@@ -77,6 +86,11 @@ export const CalltouchSiteSchema = z.object({
   historyStart: isoDate.nullable().default(null),
 });
 export type CalltouchSite = z.infer<typeof CalltouchSiteSchema>;
+
+/** Normalisation rules: sane maximums (a pasted log file is not a rule list). */
+export const MAX_ALIASES = 2000;
+export const MAX_RULES = 500;
+const ruleValue = z.string().max(200, 'Значение длиннее 200 символов');
 
 export const SettingsSchema = z.object({
   timeZone: timeZone.default('Europe/Moscow'),
@@ -97,6 +111,8 @@ export const SettingsSchema = z.object({
       trailingDays: z.number().int().min(0).max(30).default(3),
     })
     .default({ baseUrl: 'https://api.calltouch.ru', sites: [], trailingDays: 3 }),
+  /** ad costs pulled from Yandex Direct and VK Ads (issue 16) */
+  adCosts: AdCostsSettingsSchema,
   sync: z
     .object({ intervalMinutes: z.number().int().min(0).max(24 * 60).default(15) })
     .default({ intervalMinutes: 15 }),
@@ -131,11 +147,21 @@ export const SettingsSchema = z.object({
     }),
   normalisation: z
     .object({
-      aliases: z.record(z.string(), z.string()).default({}),
-      directSources: z.array(z.string()).default(['(direct)', 'direct']),
-      directMediums: z.array(z.string()).default(['(none)']),
+      aliases: z
+        .record(ruleValue, ruleValue)
+        .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
+        .default({}),
+      /** campaign rename rules (issue 14) */
+      campaignAliases: z
+        .record(ruleValue, ruleValue)
+        .refine((a) => Object.keys(a).length <= MAX_ALIASES, `Не больше ${MAX_ALIASES} правил замены`)
+        .default({}),
+      directSources: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(direct)', 'direct']),
+      directMediums: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(none)']),
     })
-    .default({ aliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+    .default({ aliases: {}, campaignAliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+  /** channel rules (docs/REPORTS.md «Каналы»): ordered, the first that matches names the channel */
+  channels: ChannelRulesSchema.default(defaultChannelRules),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -157,6 +183,8 @@ export const SettingsPatchSchema = z.object({
   sync: keep(S.sync),
   visits: keep(S.visits),
   normalisation: keep(S.normalisation),
+  adCosts: keep(S.adCosts),
+  channels: keep(S.channels),
 });
 export type SettingsPatch = z.input<typeof SettingsPatchSchema>;
 
@@ -169,6 +197,8 @@ export interface WorkspaceSummary {
   /** first and last dates with data in the reporting time zone (null when empty) */
   dataFrom: string | null;
   dataTo: string | null;
+  /** why the workspace cannot be opened (its database file is missing or damaged); a restore helps */
+  problem?: string | null;
 }
 
 // ---------- sync ----------
@@ -215,6 +245,8 @@ export interface SyncFinished {
 export const SourceTestSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('bitrix24') }),
   z.object({ source: z.literal('calltouch'), siteId: z.number().int().positive() }),
+  z.object({ source: z.literal('yandex_direct'), login: z.string().trim().max(100).default('') }),
+  z.object({ source: z.literal('vk_ads'), client: z.string().trim().max(100).default('') }),
 ]);
 export type SourceTestInput = z.infer<typeof SourceTestSchema>;
 
@@ -232,6 +264,10 @@ export interface SourceTestResult {
 export const SecretKeySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bitrix24_webhook') }),
   z.object({ kind: z.literal('calltouch_token'), siteId: z.number().int().positive() }),
+  /** Direct OAuth token; login '' = the default token (own account, or the agency's for every client login) */
+  z.object({ kind: z.literal('yandex_direct_token'), login: z.string().trim().max(100).default('') }),
+  /** VK Ads `client_id:client_secret` (or a ready access token) */
+  z.object({ kind: z.literal('vk_ads_credentials') }),
 ]);
 export type SecretKey = z.infer<typeof SecretKeySchema>;
 
@@ -242,6 +278,12 @@ export const SecretSetSchema = z.discriminatedUnion('kind', [
     siteId: z.number().int().positive(),
     value: z.string().trim().min(1, 'Вставьте токен API').max(500),
   }),
+  z.object({
+    kind: z.literal('yandex_direct_token'),
+    login: z.string().trim().max(100).default(''),
+    value: z.string().trim().min(1, 'Вставьте OAuth-токен Директа').max(500),
+  }),
+  z.object({ kind: z.literal('vk_ads_credentials'), value: z.string().trim().min(1, 'Вставьте client_id:client_secret').max(500) }),
 ]);
 
 export interface SecretsStatus {
@@ -249,6 +291,9 @@ export interface SecretsStatus {
   storageAvailable: boolean;
   bitrix24: { configured: boolean; host: string | null };
   calltouch: { siteId: number; configured: boolean }[];
+  /** Direct tokens by login ('' = the default token) */
+  yandexDirect: { login: string; configured: boolean }[];
+  vkAds: { configured: boolean };
 }
 
 // ---------- costs ----------
@@ -260,6 +305,8 @@ export const CostImportSchema = z.object({
   skipErrors: z.boolean().default(false),
   /** parse and report without writing (preview) */
   dryRun: z.boolean().default(false),
+  /** the preview's column mapping; without it the columns are recognised by their headers */
+  mapping: CostMappingSchema.optional(),
 });
 
 export interface CostBatch {
@@ -281,9 +328,31 @@ export interface CostImportResult {
   errors: { line: number; message: string }[];
   errorCount: number;
   encoding: 'utf-8' | 'windows-1251';
-  delimiter: ',' | ';';
-  preview: { day: string; source: string; medium: string; campaign: string; content: string; term: string; amount: number; currency: string }[];
+  delimiter: ',' | ';' | '\t';
+  preview: {
+    day: string;
+    source: string;
+    medium: string;
+    campaign: string;
+    content: string;
+    term: string;
+    amount: number;
+    currency: string;
+    impressions: number | null;
+    clicks: number | null;
+  }[];
+  /** the header cells as read, its line, and which column was taken for which role */
+  header: string[];
+  headerLine: number | null;
+  columns: Partial<Record<CostRole, number>>;
+  layout: CostLayout;
+  /** source / medium given for the whole file (a Direct or VK export has no such column) */
+  source: string | null;
+  medium: string | null;
+  /** rows whose day + source / medium / campaign an ad platform's API already gives (the API wins in reports) */
+  shadowed: number;
 }
+
 
 export interface AppInfo {
   version: string;
@@ -330,6 +399,8 @@ export const inputSchemas = {
   'costs:import': CostImportSchema,
   'costs:list': noInput,
   'costs:delete': z.object({ id: z.number().int().positive() }),
+  'costs:sources': noInput,
+  'costs:coverage': CostCoverageSchema,
   'views:list': noInput,
   'views:save': ViewSaveSchema,
   'views:delete': ViewDeleteSchema,
@@ -342,11 +413,23 @@ export const inputSchemas = {
   'export:html': ExportHtmlSchema,
   'export:pdf': z.object({ what: ExportWhatSchema, path: ExportRunSchema.shape.path }),
   'export:png': z.object({ path: ExportRunSchema.shape.path, dataUrl: z.string().startsWith('data:image/png;base64,').max(40_000_000) }),
-  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png']) }),
+  'files:chooseSave': z.object({ suggestedName: z.string().trim().min(1).max(200), format: z.enum(['xlsx', 'csv', 'pdf', 'png', 'json']) }),
   'files:chooseFolder': z.object({ title: z.string().max(200).optional() }).default({}),
   'schedules:list': noInput,
   'schedules:save': ScheduleSaveSchema,
   'schedules:delete': ScheduleDeleteSchema,
+  // the database file: integrity, backups, restore (issue 15)
+  'storage:status': StorageQuerySchema,
+  'storage:check': noInput,
+  'storage:backup': noInput,
+  'storage:restore': StorageRestoreSchema,
+  // channel rules (issue 14)
+  'channels:values': ChannelValuesSchema,
+  'channels:export': ChannelExportSchema,
+  'channels:import': ChannelImportSchema,
+  'bitrix24:open': z.object({ kind: z.enum(['deal', 'lead']), id: z.number().int().positive() }),
+  'files:open': z.object({ path: ExportRunSchema.shape.path }),
+  'files:reveal': z.object({ path: ExportRunSchema.shape.path }),
 } satisfies Record<CallChannel, z.ZodType>;
 
 export interface Outputs {
@@ -381,6 +464,8 @@ export interface Outputs {
   'visits:send': { attempted: number; sent: number; failed: number; rejected: number };
   'costs:import': CostImportResult;
   'costs:list': CostBatch[];
+  'costs:sources': ApiCostSource[];
+  'costs:coverage': CostCoverage;
   'costs:delete': { deleted: number };
   'views:list': SavedView[];
   'views:save': SavedView;
@@ -399,6 +484,17 @@ export interface Outputs {
   'schedules:list': ExportSchedule[];
   'schedules:save': ExportSchedule;
   'schedules:delete': { deleted: string };
+  'storage:status': StorageStatus;
+  'storage:check': StorageStatus;
+  'storage:backup': StorageStatus;
+  'storage:restore': StorageRestoreResult;
+  'channels:values': ChannelValues;
+  'channels:export': { path: string; bytes: number };
+  'channels:import': ChannelImportResult;
+  /** the card's address on the portal, opened in the browser */
+  'bitrix24:open': { url: string };
+  'files:open': { opened: boolean };
+  'files:reveal': { opened: boolean };
 }
 
 export interface EventPayloads {

@@ -1,6 +1,11 @@
 // Dimensions, models and metrics exactly as docs/REPORTS.md names them.
 
-export const DIMENSIONS = ['source', 'medium', 'campaign', 'content', 'term'] as const;
+/**
+ * Report dimensions, in drill-down order: the channel (docs/REPORTS.md «Каналы») first, then the
+ * touch's own values. Each one is a column of `dim_tuple`; adding one means a migration adding
+ * the column, the value in the normaliser (src-shared/normalise.ts) and its labels.
+ */
+export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const MODELS = [
@@ -31,11 +36,13 @@ export const BASE_METRICS = [
   'visits',
   'visitRevenue',
   'cost',
+  'impressions',
+  'clicks',
 ] as const;
 export type BaseMetric = (typeof BASE_METRICS)[number];
 
 /** Ratios, always recomputed from the row's sums, never averaged. */
-export const RATIO_METRICS = ['crLeadToDeal', 'crDealToWon', 'avgCheck', 'cpl', 'cpo', 'romi', 'drr'] as const;
+export const RATIO_METRICS = ['crLeadToDeal', 'crDealToWon', 'avgCheck', 'cpl', 'cpo', 'romi', 'drr', 'ctr', 'cpc'] as const;
 export type RatioMetric = (typeof RATIO_METRICS)[number];
 
 export const METRICS = [...BASE_METRICS, ...RATIO_METRICS] as const;
@@ -57,6 +64,8 @@ export function emptyBaseMetrics(): BaseMetrics {
     visits: 0,
     visitRevenue: 0,
     cost: 0,
+    impressions: 0,
+    clicks: 0,
   };
 }
 
@@ -75,6 +84,8 @@ export function withRatios(m: BaseMetrics): Metrics {
     cpo: ratio(m.cost, m.wonDeals),
     romi: ratio(m.revenue - m.cost, m.cost),
     drr: ratio(m.cost, m.revenue),
+    ctr: ratio(m.clicks, m.impressions),
+    cpc: ratio(m.cost, m.clicks),
   };
 }
 

@@ -4,7 +4,7 @@
 // Weeks start on Monday.
 import { z } from 'zod';
 import type { Compare } from './reports-schema';
-import { addDays, addYears, daysBetween, instantToDate, isIsoDate, isValidTimeZone, weekday } from './time';
+import { addDays, addMonths, addYears, daysBetween, instantToDate, isIsoDate, isValidTimeZone, monthEnd, weekday } from './time';
 
 export const PRESETS = [
   'today',
@@ -117,20 +117,69 @@ export function checkPeriod(p: Period): PeriodProblem | null {
   return null;
 }
 
-/** The comparison period of [from, to]: previous, same weekdays 1/4 weeks back, a year back, custom. */
+/** Calendar presets and the calendar unit their «previous period» steps back by (REPORTS.md). */
+const CALENDAR_STEP: Partial<Record<Preset, { months: number } | { days: number }>> = {
+  today: { days: 1 },
+  yesterday: { days: 1 },
+  thisWeek: { days: 7 },
+  lastWeek: { days: 7 },
+  thisMonth: { months: 1 },
+  lastMonth: { months: 1 },
+  quarter: { months: 3 },
+  year: { months: 12 },
+};
+
+/** Is this preset a calendar unit (or a unit up to today) rather than a rolling number of days? */
+export function isCalendarPreset(preset: Preset): boolean {
+  return CALENDAR_STEP[preset] !== undefined;
+}
+
+/**
+ * [from, to] moved `n` months back: the same days, clipped to the shorter month (31 Mar → 28/29
+ * Feb); a period ending on a month's last day ends on the last day of that earlier month, so a
+ * whole month compares with the whole month before it (1–31 Oct → 1–30 Sep, 1–31 Mar → 1–28 Feb).
+ */
+function monthsBack(from: string, to: string, n: number): Period {
+  const end = to === monthEnd(to) ? monthEnd(addMonths(to, -n)) : addMonths(to, -n);
+  return { from: addMonths(from, -n), to: end };
+}
+
+/**
+ * The comparison period of [from, to] (docs/REPORTS.md «Comparison periods»):
+ * - `previous` of a calendar preset: the previous calendar unit — «Прошлый месяц» 1–31 Oct →
+ *   1–30 Sep; a unit up to today (1–5 Dec) → the same days of the previous one (1–5 Nov); weeks
+ *   by 7 days, quarters by 3 months, the year by 12. Of a rolling preset or a custom range: the
+ *   same number of days immediately before;
+ * - `weekdays`: shifted by whole weeks (1 or 4, at least as long as the period);
+ * - `month`, `year`: the same calendar dates a month / a year earlier (29 Feb → 28 Feb);
+ * - `custom`: its own dates.
+ */
 export function comparePeriod(from: string, to: string, c: Compare): Period {
   const len = daysBetween(from, to) + 1;
   switch (c.kind) {
-    case 'previous':
-      return { from: addDays(from, -len), to: addDays(from, -1) };
+    case 'previous': {
+      const step = c.preset ? CALENDAR_STEP[c.preset] : undefined;
+      if (step && 'months' in step) return monthsBack(from, to, step.months);
+      const days = step && 'days' in step ? Math.max(step.days, len) : len;
+      return { from: addDays(from, -days), to: addDays(to, -days) };
+    }
     case 'weekdays': {
       // same weekdays: shift by whole weeks, at least as long as the period
       const weeks = Math.max(c.weeks, Math.ceil(len / 7));
       return { from: addDays(from, -7 * weeks), to: addDays(to, -7 * weeks) };
     }
+    case 'month':
+      return monthsBack(from, to, 1);
     case 'year':
       return { from: addYears(from, -1), to: addYears(to, -1) };
     case 'custom':
       return { from: c.from, to: c.to };
   }
+}
+
+/** The comparison as the engine should get it: `previous` learns the preset the period came from. */
+export function compareFor(compare: Compare | null | undefined, period: { kind: 'preset'; preset: Preset } | { kind: 'custom' }): Compare | undefined {
+  if (!compare) return undefined;
+  if (compare.kind !== 'previous') return compare;
+  return period.kind === 'preset' && isCalendarPreset(period.preset) ? { kind: 'previous', preset: period.preset } : { kind: 'previous' };
 }

@@ -2,13 +2,24 @@
 // and a conversion's explanation. Part of the contract (re-exported by contract.ts).
 import { z } from 'zod';
 import { BASES, DIMENSIONS, MODELS, METRICS, UNATTRIBUTED_REASONS, type Dimension, type Metrics, type Model, type Basis, type UnattributedReason } from './metrics';
-import { isIsoDate } from './time';
+import { DATE_RANGE_MESSAGE, inDateRange, isIsoDate } from './time';
+import { PresetSchema } from './periods';
 
-export const isoDate = z.string().refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' });
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, { message: 'Дата должна быть в формате ГГГГ-ММ-ДД' })
+  .refine((s) => !isIsoDate(s) || inDateRange(s), { message: DATE_RANGE_MESSAGE });
 
+/**
+ * What to compare with (docs/REPORTS.md «Comparison periods»). `previous` of a calendar preset
+ * (`preset`: the preset the period came from) is the previous calendar unit; of a rolling preset
+ * or a custom range, the same number of days just before. `month` / `year`: the same calendar
+ * dates a month / a year earlier.
+ */
 export const CompareSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('previous') }),
+  z.object({ kind: z.literal('previous'), preset: PresetSchema.optional() }),
   z.object({ kind: z.literal('weekdays'), weeks: z.union([z.literal(1), z.literal(4)]).default(1) }),
+  z.object({ kind: z.literal('month') }),
   z.object({ kind: z.literal('year') }),
   z.object({ kind: z.literal('custom'), from: isoDate, to: isoDate }),
 ]);
@@ -34,7 +45,7 @@ const periodShape = {
 const periodOrder = { message: 'Начало периода позже конца', path: ['from'] };
 const groupBy = z
   .array(z.enum(DIMENSIONS))
-  .max(5)
+  .max(DIMENSIONS.length)
   .default(['source'])
   .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды');
 
@@ -57,7 +68,18 @@ export interface ReportResult {
   currency: string;
   rows: ReportRow[];
   totals: Metrics;
-  compare?: { from: string; to: string; rows: ReportRow[]; totals: Metrics };
+  compare?: { from: string; to: string; rows: ReportRow[]; totals: Metrics } & CompareCoverage;
+}
+
+/**
+ * How much of the comparison period has data: `empty` when it ends before the workspace's first
+ * record (nothing to compare with: changes are shown as «—»), `partial` when it starts before it.
+ */
+export interface CompareCoverage {
+  empty?: boolean;
+  partial?: boolean;
+  /** the workspace's first date with data */
+  dataFrom?: string | null;
 }
 
 export const GRAINS = ['day', 'week', 'month'] as const;
@@ -79,7 +101,7 @@ export interface SeriesResult {
   grain: Grain;
   model: Model;
   points: SeriesPoint[];
-  compare?: { from: string; to: string; points: SeriesPoint[] };
+  compare?: { from: string; to: string; points: SeriesPoint[] } & CompareCoverage;
 }
 
 export const ModelsQuerySchema = z
@@ -112,6 +134,9 @@ export const DealsQuerySchema = z
   .refine((q) => q.from <= q.to, periodOrder);
 export type DealsQuery = z.infer<typeof DealsQuerySchema>;
 
+/** Where a deal's stage (a lead's status) stands in Bitrix24: won (S; a lead converted), lost (F), or in progress. */
+export type StageOutcome = 'won' | 'lost' | 'open';
+
 export interface DealListItem {
   kind: 'deal' | 'lead';
   id: number;
@@ -119,6 +144,8 @@ export interface DealListItem {
   createdAt: string;
   wonAt: string | null;
   stage: string | null;
+  /** the stage's semantic */
+  outcome?: StageOutcome;
   pipeline: string | null;
   responsible: string | null;
   revenue: number;
@@ -137,6 +164,8 @@ export interface ExplainedTouch {
   kind: 'call' | 'request' | 'visit' | 'crm_utm' | 'crm_source';
   id: number;
   at: string;
+  /** by the workspace's channel rules */
+  channel: string | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;
@@ -154,6 +183,11 @@ export interface Explanation {
   at: string;
   wonAt: string | null;
   revenue: number;
+  /** the deal's stage (the lead's status) by name and semantic, its pipeline and responsible */
+  stage?: string | null;
+  outcome?: StageOutcome;
+  pipeline?: string | null;
+  responsible?: string | null;
   lookbackDays: number;
   touches: ExplainedTouch[];
   excluded: (Omit<ExplainedTouch, 'weights'> & { reason: 'outside_window' | 'after_conversion' })[];

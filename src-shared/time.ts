@@ -96,3 +96,29 @@ export function addYears(date: string, n: number): string {
   const last = new Date(Date.UTC(y + n, mo, 0)).getUTCDate();
   return `${y + n}-${pad(mo)}-${pad(Math.min(d, last))}`;
 }
+
+/** Dates the app works with: reports, costs and visits outside these are refused (issue 15). */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2100-12-31';
+export const DATE_RANGE_MESSAGE = `Дата должна быть между ${MIN_DATE} и ${MAX_DATE}`;
+
+/** A valid YYYY-MM-DD inside MIN_DATE…MAX_DATE. */
+export function inDateRange(s: string): boolean {
+  return isIsoDate(s) && s >= MIN_DATE && s <= MAX_DATE;
+}
+
+/** The last day of `date`'s month. */
+export function monthEnd(date: string): string {
+  const [y, mo] = parts(date);
+  return `${y}-${pad(mo)}-${pad(new Date(Date.UTC(y, mo, 0)).getUTCDate())}`;
+}
+
+/** The same day `n` months later (earlier for n < 0), clipped to that month's length (31 Mar − 1 → 28/29 Feb). */
+export function addMonths(date: string, n: number): string {
+  const [y, mo, d] = parts(date);
+  const m0 = y * 12 + (mo - 1) + n;
+  const ny = Math.floor(m0 / 12);
+  const nm = m0 - ny * 12 + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return `${ny}-${pad(nm)}-${pad(Math.min(d, last))}`;
+}

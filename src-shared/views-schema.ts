@@ -2,9 +2,9 @@
 // filters, grouping, columns) kept in the workspace. The renderer lists them in the sidebar;
 // scheduled exports and `skvoz export --view NAME` resolve them to a concrete report query.
 import { z } from 'zod';
-import { BASES, DIMENSIONS, METRICS, MODELS } from './metrics';
+import { BASES, DIMENSIONS, METRICS, MODELS, type Model } from './metrics';
 import { CompareSchema, ReportFiltersSchema, isoDate, type ReportQueryInput } from './reports-schema';
-import { ANCHORS, PresetSchema, anchorDate, presetRange, type Period } from './periods';
+import { ANCHORS, PresetSchema, anchorDate, compareFor, presetRange, type Period } from './periods';
 
 export const ViewPeriodSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('preset'), preset: PresetSchema, anchor: z.enum(ANCHORS).default('data') }),
@@ -26,18 +26,17 @@ export const ViewSpecSchema = z.object({
   groupBy: z
     .array(z.enum(DIMENSIONS))
     .min(1, 'Выберите хотя бы одно измерение')
-    .max(5)
+    .max(DIMENSIONS.length)
     .default(['source'])
     .refine((g) => new Set(g).size === g.length, 'Измерение указано дважды'),
   /** visible metric columns, in order; empty = the default set */
   columns: z.array(z.enum(METRICS)).default([]),
   /** the report screen's mode */
   mode: z.enum(['report', 'models']).default('report'),
-  /** the models side by side in the `models` mode, in MODELS order */
+  /** the models side by side in the `models` mode, in MODELS order; empty = the default set (`comparedModels`) */
   models: z
     .array(z.enum(MODELS))
-    .min(1, 'Выберите хотя бы одну модель')
-    .default([...MODELS])
+    .default([])
     .transform((ms) => MODELS.filter((m) => ms.includes(m))),
 });
 export type ViewSpec = z.infer<typeof ViewSpecSchema>;
@@ -58,6 +57,13 @@ export type SavedView = z.infer<typeof SavedViewSchema>;
 export const ViewSaveSchema = z.object({ id: z.string().min(1).optional(), name: viewName, spec: ViewSpecSchema });
 export const ViewDeleteSchema = z.object({ id: z.string().min(1) });
 
+/** The models compared side by side: the chosen ones, or the workspace's model with first and linear touch. */
+export function comparedModels(models: readonly Model[], workspaceModel: Model): Model[] {
+  if (models.length > 0) return [...models];
+  const set: Model[] = [workspaceModel, 'first', 'linear'];
+  return MODELS.filter((m) => set.includes(m));
+}
+
 /** The concrete dates of a view's period for a workspace's today / data range. */
 export function viewRange(period: ViewPeriod, ctx: { today: string; dataFrom: string | null; dataTo: string | null }): Period {
   if (period.kind === 'custom') return { from: period.from, to: period.to };
@@ -73,6 +79,6 @@ export function viewQuery(spec: ViewSpec, range: Period): ReportQueryInput {
     basis: spec.basis,
     filters: spec.filters,
     groupBy: spec.groupBy,
-    compare: spec.compare ?? undefined,
+    compare: compareFor(spec.compare, spec.period),
   };
 }

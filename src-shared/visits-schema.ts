@@ -1,6 +1,7 @@
 // Offline visits (seed 002): the form's schema (shared by the renderer and the engine) and outputs.
 import { z } from 'zod';
 import { normaliseEmail, normalisePhone } from './identity';
+import { MIN_DATE } from './time';
 
 const DAY_MS = 86_400_000;
 
@@ -54,7 +55,7 @@ const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), 'Дата и время визита в формате ISO')
   .refine(realDateTime, 'Такой даты или времени нет в календаре')
-  .refine((s) => Date.parse(s) >= Date.UTC(2000, 0, 1), 'Дата визита — не раньше 2000 года')
+  .refine((s) => Date.parse(s) >= Date.parse(`${MIN_DATE}T00:00:00Z`), `Дата визита — не раньше ${MIN_DATE}`)
   .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня');
 
 const revenueValue = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -155,7 +156,12 @@ export interface Visit {
   cancellable: boolean;
 }
 
-export type VisitCounts = Record<VisitState, number>;
+export type VisitCounts = Record<VisitState, number> & {
+  /** failed, rejected, and queued visits whose last attempt left an error (no token, no site) */
+  withErrors?: number;
+  /** of the queued ones, those with an error */
+  queuedWithError?: number;
+};
 
 export interface VisitList {
   total: number;

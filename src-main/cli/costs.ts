@@ -1,4 +1,5 @@
-// `skvoz costs import`: ad costs from a CSV file (Yandex Metrica's expenses layout).
+// `skvoz costs import`: ad costs from a CSV / TSV file — Yandex Metrica's expenses layout, Direct and
+// VK Ads statistics exports, or a table with Russian headers (engine/costs/csv.ts).
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { CostImportResult } from '@shared/contract';
@@ -30,6 +31,7 @@ export async function run(args: string[]): Promise<void> {
       skipErrors: values['skip-errors'] === true,
     });
     for (const e of r.errors) process.stderr.write(`  строка ${e.line}: ${e.message}\n`);
+    if (r.shadowed) process.stderr.write(`  ${r.shadowed} строк уже есть из API рекламного кабинета — в отчётах использованы данные API\n`);
     process.stdout.write(`Загружено строк: ${r.rows}, сумма ${r.total}, пропущено с ошибками: ${r.errorCount}\n`);
   } finally {
     await engine.close();

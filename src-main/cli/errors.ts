@@ -3,6 +3,8 @@
 // everything else (the engine's Russian messages, SQLite, the file system, Node's argument
 // parser, the PDF browser) is turned into such a line here.
 import { redact } from '../engine/log';
+// the engine's own words for a locked or damaged database (engine/errors.ts toAppError says the same)
+import { busyMessage, CORRUPT_TEXT } from '../engine/db/busy';
 
 /** A refusal of the CLI itself; its message is already «русский / English». */
 export class CliError extends Error {}
@@ -37,9 +39,15 @@ const CODE_EN: Record<string, string> = {
 type Pair = [ru: string, en: string];
 
 const SQLITE: [RegExp, (m: string) => Pair][] = [
-  [/^SQLITE_READONLY/, () => ['база рабочего пространства доступна только для чтения — эта команда её меняет', 'the workspace database is read-only and this command writes to it']],
-  [/^SQLITE_(BUSY|LOCKED)/, () => ['база занята другим процессом (вторая копия Skvoz, команда skvoz или резервное копирование) — повторите позже', 'the database is busy (another Skvoz process or a backup); try again later']],
-  [/^SQLITE_(CORRUPT|NOTADB)/, () => ['файл базы рабочего пространства повреждён или это не база Skvoz', 'the workspace database file is damaged or is not a Skvoz database']],
+  [
+    /^SQLITE_READONLY/,
+    () => [
+      'база рабочего пространства доступна только для чтения (или запись остановлена после найденного повреждения — см. skvoz check) — эта команда её меняет',
+      'the workspace database is read-only (or writing was stopped after damage was found; see skvoz check) and this command writes to it',
+    ],
+  ],
+  [/^SQLITE_(BUSY|LOCKED)/, () => [busyMessage(null), 'the database is busy (another Skvoz process or a backup); try again later']],
+  [/^SQLITE_(CORRUPT|NOTADB)/, () => [CORRUPT_TEXT, 'the workspace database file is damaged (or is not a Skvoz database); restore a backup: skvoz restore']],
   [/^SQLITE_FULL/, () => ['на диске закончилось место', 'the disk is full']],
   [/^SQLITE_CANTOPEN/, () => ['не удалось открыть базу рабочего пространства (нет файла или прав на папку)', 'cannot open the workspace database (missing file or no permission on the folder)']],
   [/^SQLITE_(PERM|AUTH)/, () => ['нет прав на базу рабочего пространства', 'no permission on the workspace database']],
@@ -141,6 +149,10 @@ export function cliMessage(err: unknown): string {
   const text = fromText(message);
   if (text) return line(text);
   if (err instanceof Error && err.name === 'DbFromFutureError') return line(`${message} / the workspace was made by a newer Skvoz; update it`);
+  // engine/safety/identity.ts: the file is missing, empty, unreadable or another workspace's
+  if (err instanceof Error && err.name === 'StorageProblem') {
+    return line(`${message} / the workspace database is missing, empty, damaged or another workspace's; restore a backup: skvoz restore`);
+  }
   const code = err instanceof EngineError || (err instanceof Error && err.name === 'SkvozError') ? String((err as unknown as { code: string }).code) : 'internal';
   const ru = code === 'internal' && !message.startsWith('Внутренняя ошибка') ? `Внутренняя ошибка: ${message}` : message;
   return line(`${line(ru)} / ${CODE_EN[code] ?? code}`);

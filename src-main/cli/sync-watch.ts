@@ -28,7 +28,9 @@ const line = (text: string) => process.stderr.write(`${stamp()} ${text}\n`);
 
 /** The host whose name resolving means "online": the sources this process talks to. */
 function probeHost(engine: Engine): string {
-  const urls = [process.env.SKVOZ_BITRIX24_WEBHOOK, engine.workspace.settings.bitrix24.baseUrl, process.env.SKVOZ_CALLTOUCH_BASE_URL, engine.workspace.settings.calltouch.baseUrl];
+  const env = process.env;
+  const s = engine.workspace.settings;
+  const urls = [env.SKVOZ_BITRIX24_WEBHOOK, s.bitrix24.baseUrl, env.SKVOZ_CALLTOUCH_BASE_URL, s.calltouch.baseUrl, env.SKVOZ_YANDEX_DIRECT_BASE_URL, env.SKVOZ_VK_ADS_BASE_URL];
   for (const u of urls) {
     try {
       if (u) return new URL(u).hostname;
@@ -58,8 +60,8 @@ export async function watch(engine: Engine, opts: { sources?: SourceKind[]; ever
   }
   if ((await engine.sync.configured(ws, opts.sources)).length === 0) {
     fail(
-      'нечего синхронизировать: задайте SKVOZ_BITRIX24_WEBHOOK и/или SKVOZ_CALLTOUCH_SITES="siteId:token" в окружении',
-      'nothing to sync: set SKVOZ_BITRIX24_WEBHOOK and/or SKVOZ_CALLTOUCH_SITES in the environment',
+      'нечего синхронизировать: задайте SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES="siteId:token", SKVOZ_YANDEX_DIRECT_TOKEN или SKVOZ_VK_ADS_TOKEN в окружении',
+      'nothing to sync: set SKVOZ_BITRIX24_WEBHOOK, SKVOZ_CALLTOUCH_SITES, SKVOZ_YANDEX_DIRECT_TOKEN or SKVOZ_VK_ADS_TOKEN in the environment',
     );
   }
   const minutes = interval();

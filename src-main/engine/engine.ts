@@ -17,7 +17,8 @@ import {
   type SourceTestResult,
 } from '@shared/contract';
 import { SkvozError, fromZod, notFound, toAppError } from './errors';
-import { Workspace, WorkspaceRegistry } from './workspace';
+import { Workspace, WorkspaceRegistry, readMeta } from './workspace';
+import { workspaceHandlers } from './workspace-handlers';
 import type { SecretProvider } from './secrets';
 import { SyncManager, type SourceOverrides, type SourceSync } from './sync/orchestrator';
 import { defaultSources, defaultTesters } from './sync/sources';
@@ -27,7 +28,8 @@ import { explain, listDeals } from './reports/drill';
 import { reportOptions } from './reports/options';
 import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
-import { deleteCostBatch, importCosts, listCostBatches } from './costs/store';
+import { deleteCostBatch, importCosts, listApiCostSources, listCostBatches } from './costs/store';
+import { costCoverage } from './costs/coverage';
 import { VisitService } from './visits/service';
 import { deleteView, listViews, saveView } from './views/store';
 import { Background } from './background';
@@ -37,6 +39,12 @@ import { ExportManager } from './export/manager';
 import { ScheduledExportsJob, deleteSchedule, listSchedules, saveSchedule } from './export/schedules';
 import type { PdfRenderer } from './export/write';
 import { onAttributionProgress } from './attribution/state';
+import { isCorrupt } from './db/busy';
+import { StorageProblem } from './safety/identity';
+import { StorageService } from './safety/service';
+import type { SafetyTiming } from './safety/jobs';
+import { channelValues } from './channels/values';
+import { readChannelRules, writeChannelRules } from './channels/file';
 
 export type Emit = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -62,6 +70,10 @@ export interface EngineOptions {
   pdf?: PdfRenderer;
   /** the CLI's reading commands: a workspace without write permission is read, not refused */
   readOnly?: boolean;
+  /** a scheduled sync that found the database locked by another process is retried after this long (default 30 s) */
+  busyRetryMs?: number;
+  /** integrity checks and daily backups (tests shorten the start delay) */
+  safety?: SafetyTiming;
 }
 
 export type SourceTester = (ctx: { ws: Workspace; secrets: SecretProvider; overrides: SourceOverrides; input: SourceTestInput }) => Promise<SourceTestResult>;
@@ -76,20 +88,32 @@ export class Engine {
   /** timers of the open workspace; on only in the app (`startBackground`) */
   readonly background = new Background();
   private readonly syncJob: SyncJob;
+  private readonly busyRetryMs: number;
   private readonly log = createLogger('engine');
   /** export jobs (export:run) and the scheduled exports of the open workspace */
   readonly exports: ExportManager;
   readonly scheduledExports: ScheduledExportsJob;
+  /** integrity checks, backups and restore (storage:*) */
+  readonly storage: StorageService;
 
   constructor(private readonly opts: EngineOptions) {
     this.registry = opts.root ? new WorkspaceRegistry(opts.root) : null;
+    this.busyRetryMs = opts.busyRetryMs ?? 30_000;
     this.emit = opts.emit ?? (() => {});
     this.sync = new SyncManager(
       opts.sources ?? defaultSources(),
       opts.secrets,
-      { progress: (p) => this.emit('sync:progress', p), finished: (f) => this.emit('sync:finished', f) },
+      {
+        progress: (p) => this.emit('sync:progress', p),
+        finished: (f) => {
+          if (f.error?.code === 'busy') this.syncJob.retrySoon(this.busyRetryMs);
+          this.ws?.noteData();
+          this.emit('sync:finished', f);
+        },
+      },
       opts.now,
       opts.overrides,
+      () => (this.syncJob.retries ? this.busyRetryMs : null),
     );
     if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir, { readOnly: opts.readOnly }));
     this.syncJob = new SyncJob(this.sync);
@@ -98,6 +122,18 @@ export class Engine {
     this.exports = new ExportManager({ workspace: () => this.workspace, emit: (e, p) => this.emit(e, p), now: () => this.now(), pdf: opts.pdf });
     this.scheduledExports = new ScheduledExportsJob(() => this.now(), opts.pdf);
     this.background.add(this.scheduledExports);
+    this.storage = new StorageService(
+      {
+        registry: this.registry,
+        current: () => this.ws,
+        now: () => this.now(),
+        closeCurrent: () => this.closeCurrent(),
+        reopen: (dir) => this.reopen(dir),
+      },
+      opts.safety,
+    );
+    this.background.add(this.storage.integrity);
+    this.background.add(this.storage.backups);
   }
 
   /** The app: run the sync schedule and the visits sender for the open workspace (and later ones). */
@@ -105,12 +141,22 @@ export class Engine {
     this.background.enable(this.ws);
   }
 
-  /** App start: reopen the last workspace, or create and open the demo when there is none. */
-  async init(demoSize: DemoSize = 'medium'): Promise<WorkspaceSummary> {
+  /**
+   * App start: reopen the last workspace, or create and open the demo when there is none. A last
+   * workspace whose database is missing or damaged is not replaced: the app starts with none
+   * open (null) and «Настройки» offers its backups.
+   */
+  async init(demoSize: DemoSize = 'medium'): Promise<WorkspaceSummary | null> {
     const reg = this.requireRegistry();
     const last = reg.lastOpened() ?? reg.metas()[0]?.id ?? null;
-    if (last) return this.openById(last);
-    return this.createWorkspace({ name: DEMO_NAME, demo: demoSize });
+    if (!last) return this.createWorkspace({ name: DEMO_NAME, demo: demoSize });
+    try {
+      return await this.openById(last);
+    } catch (err) {
+      if (!(err instanceof StorageProblem)) throw err;
+      this.log.error('the last workspace cannot be opened', err.message);
+      return null;
+    }
   }
 
   /** The workspace's full attribution recomputes report progress as `attribution:progress`. */
@@ -126,6 +172,10 @@ export class Engine {
 
   /** Validates the raw input against the contract, runs the handler, wraps the result. */
   async dispatch(channel: EngineChannel, rawInput: unknown): Promise<Result<unknown>> {
+    // own keys only: `__proto__`, `constructor`, `toString` are not channels
+    if (typeof channel !== 'string' || !Object.hasOwn(this.handlers, channel) || !Object.hasOwn(inputSchemas, channel)) {
+      return { ok: false, error: { code: 'not_found', message: `Неизвестная команда движка: ${typeof channel === 'string' ? channel.slice(0, 60) : typeof channel}` } };
+    }
     const schema = inputSchemas[channel];
     const parsed = schema.safeParse(rawInput);
     if (!parsed.success) return { ok: false, error: fromZod(parsed.error) };
@@ -135,7 +185,46 @@ export class Engine {
     } catch (err) {
       const error = toAppError(err);
       if (error.code === 'internal') this.log.error(channel, err);
+      // SQLite met damage: stop writing to this file until it is restored or checked sound
+      if (isCorrupt(err) && this.ws?.db.open) this.ws.recordCheck([err instanceof Error ? err.message : String(err)], this.now());
       return { ok: false, error };
+    }
+  }
+
+  /** Closes the open workspace: exports, background jobs and a running sync end first. */
+  private async closeCurrent(): Promise<void> {
+    if (!this.ws) return;
+    await this.exports.close();
+    await this.background.close();
+    this.sync.cancel();
+    await this.sync.settle();
+    this.ws.close();
+    this.ws = null;
+  }
+
+  /** Opens a folder again as the current workspace (after a restore). */
+  private async reopen(dir: string): Promise<WorkspaceSummary> {
+    if (this.registry) return this.switchTo(this.opened(dir));
+    this.ws = this.watched(this.opened(dir));
+    return this.ws.summary();
+  }
+
+  /** Workspace.open, remembering why it failed (shown in the workspace list). */
+  private opened(dir: string): Workspace {
+    const id = (() => {
+      try {
+        return readMeta(dir).id;
+      } catch {
+        return null;
+      }
+    })();
+    try {
+      const ws = Workspace.open(dir);
+      if (id) this.storage.noteProblem(id, null);
+      return ws;
+    } catch (err) {
+      if (id && err instanceof StorageProblem) this.storage.noteProblem(id, err.message);
+      throw err;
     }
   }
 
@@ -183,13 +272,7 @@ export class Engine {
   }
 
   private async switchTo(ws: Workspace): Promise<WorkspaceSummary> {
-    if (this.ws && this.ws.dir !== ws.dir) {
-      await this.exports.close();
-      await this.background.close();
-      this.sync.cancel();
-      await this.sync.settle();
-      this.ws.close();
-    }
+    if (this.ws && this.ws.dir !== ws.dir) await this.closeCurrent();
     const reopened = this.ws === ws;
     this.ws = this.watched(ws);
     if (!reopened) this.background.open(ws);
@@ -204,7 +287,7 @@ export class Engine {
     if (this.ws?.meta.id === id) return this.ws.summary();
     const dir = reg.dirOf(id);
     if (!Workspace.exists(dir)) throw notFound('Рабочее пространство не найдено — возможно, его удалили.');
-    return this.switchTo(Workspace.open(dir));
+    return this.switchTo(this.opened(dir));
   }
 
   private async createWorkspace(input: Parsed<'workspaces:create'>): Promise<WorkspaceSummary> {
@@ -234,54 +317,17 @@ export class Engine {
       runtime: this.opts.runtime ?? 'node',
       platform: process.platform,
     }),
-    'workspaces:list': () => {
-      if (!this.registry) return this.ws ? [this.ws.summary()] : [];
-      return this.registry.metas().map((m) =>
-        this.ws?.meta.id === m.id
-          ? this.ws.summary()
-          : { id: m.id, name: m.name, isDemo: m.isDemo, createdAt: m.createdAt, lastSyncAt: null, dataFrom: null, dataTo: null },
-      );
-    },
+    ...workspaceHandlers({
+      registry: () => this.registry,
+      current: () => this.ws,
+      requireRegistry: () => this.requireRegistry(),
+      emit: (e, p) => this.emit(e, p),
+      problemOf: (id, dir) => this.storage.problemOf(id, dir),
+      closeCurrent: () => this.closeCurrent(),
+    }),
     'workspaces:create': (input) => this.createWorkspace(input),
     'workspaces:open': (input) => this.openById(input.id),
     'workspaces:current': () => this.ws?.summary() ?? null,
-    'workspaces:rename': (input) => {
-      const reg = this.requireRegistry();
-      if (this.ws?.meta.id === input.id) {
-        this.ws.updateMeta({ name: input.name });
-        const s = this.ws.summary();
-        this.emit('workspaces:changed', s);
-        return s;
-      }
-      const ws = Workspace.open(reg.dirOf(input.id));
-      try {
-        ws.updateMeta({ name: input.name });
-        return ws.summary();
-      } finally {
-        ws.close();
-      }
-    },
-    'workspaces:delete': async (input) => {
-      const reg = this.requireRegistry();
-      const meta = reg.metas().find((m) => m.id === input.id);
-      if (!meta) throw notFound('Рабочее пространство не найдено.');
-      if (input.confirmName.trim() !== meta.name) {
-        throw new SkvozError('invalid_input', 'Для удаления введите точное название рабочего пространства.', {
-          confirmName: 'Название не совпадает',
-        });
-      }
-      if (this.ws?.meta.id === input.id) {
-        await this.background.close();
-        this.sync.cancel();
-        await this.sync.settle();
-        this.ws.close();
-        this.ws = null;
-        reg.setLastOpened(null);
-        this.emit('workspaces:changed', null);
-      }
-      reg.remove(input.id);
-      return { deleted: input.id };
-    },
     'settings:get': () => this.workspace.settings,
     'settings:update': (patch) => {
       const ws = this.workspace;
@@ -322,8 +368,12 @@ export class Engine {
         skipErrors: input.skipErrors,
         dryRun: input.dryRun,
         now: this.now(),
+        mapping: input.mapping,
+        settings: this.workspace.settings,
       }),
     'costs:list': () => listCostBatches(this.workspace.db),
+    'costs:sources': () => listApiCostSources(this.workspace.db),
+    'costs:coverage': (q) => costCoverage(this.workspace, q.from, q.to),
     'costs:delete': (input) => {
       deleteCostBatch(this.workspace.db, input.id);
       return { deleted: input.id };
@@ -346,5 +396,12 @@ export class Engine {
       deleteSchedule(this.workspace, input.id);
       return { deleted: input.id };
     },
+    'storage:status': (q) => this.storage.status(q.workspaceId),
+    'storage:check': () => this.storage.check(),
+    'storage:backup': () => this.storage.backup(),
+    'storage:restore': (input) => this.storage.restore(input),
+    'channels:values': (q) => channelValues(this.workspace, q.limit),
+    'channels:export': (input) => writeChannelRules(input.path, this.workspace.settings.channels),
+    'channels:import': (input) => readChannelRules(input.text, input.fileName),
   };
 }

@@ -2,6 +2,7 @@
 import type { AppError, ErrorCode } from '@shared/contract';
 import { z } from 'zod';
 import { redact } from './log';
+import { busyMessage, CORRUPT_TEXT, isBusy, isCorrupt, isReadonly, READONLY_TEXT } from './db/busy';
 
 export class SkvozError extends Error {
   constructor(
@@ -44,6 +45,9 @@ export function toAppError(err: unknown): AppError {
     return err.fields ? { code: err.code, message: err.message, fields: err.fields } : { code: err.code, message: err.message };
   }
   if (err instanceof z.ZodError) return fromZod(err);
+  if (isBusy(err)) return { code: 'busy', message: busyMessage(null) };
+  if (isCorrupt(err)) return { code: 'internal', message: CORRUPT_TEXT };
+  if (isReadonly(err)) return { code: 'conflict', message: READONLY_TEXT };
   const text = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: `Внутренняя ошибка: ${redact(text)}` };
 }

@@ -6,6 +6,7 @@ import { SyncScheduler, dnsOnline, type ScheduleState } from './sync/schedule';
 import type { SyncManager } from './sync/orchestrator';
 import type { VisitService } from './visits/service';
 import { createLogger } from './log';
+import { writeLockFree } from './db/busy';
 
 const log = createLogger('jobs');
 
@@ -81,6 +82,17 @@ export class SyncJob implements BackgroundJob {
     this.scheduler?.poke();
   }
 
+  /** A sync found the database locked: the schedule tries again after `ms`. */
+  retrySoon(ms: number): void {
+    this.scheduler?.retrySoon(ms);
+  }
+
+  /** Will the schedule try again by itself (it runs and has an interval)? */
+  get retries(): boolean {
+    const st = this.scheduler?.state;
+    return st !== undefined && st !== 'off' && st !== 'stopped';
+  }
+
   info(): ScheduleInfo {
     const s = this.scheduler;
     return { state: s?.state ?? 'off', nextAt: s?.nextAt ? new Date(s.nextAt).toISOString() : null };
@@ -151,6 +163,12 @@ export class VisitsJob implements BackgroundJob {
 
   private async tick(): Promise<void> {
     if (!this.ws || this.inflight) return;
+    // another process holds the write lock (or writing is stopped): look again later instead of
+    // blocking the engine's thread in SQLite's busy wait
+    if (this.ws.damaged || !writeLockFree(this.ws.db)) {
+      this.at(this.now() + SENDING_CHECK_MS);
+      return;
+    }
     this.abort = new AbortController();
     this.inflight = this.service()
       .send(this.abort.signal)

@@ -7,7 +7,16 @@ export interface SecretProvider {
 }
 
 export function secretName(key: SecretKey): string {
-  return key.kind === 'bitrix24_webhook' ? 'bitrix24_webhook' : `calltouch_token:${key.siteId}`;
+  switch (key.kind) {
+    case 'bitrix24_webhook':
+      return 'bitrix24_webhook';
+    case 'calltouch_token':
+      return `calltouch_token:${key.siteId}`;
+    case 'yandex_direct_token':
+      return `yandex_direct_token:${key.login}`;
+    case 'vk_ads_credentials':
+      return 'vk_ads_credentials';
+  }
 }
 
 export class MemorySecrets implements SecretProvider {

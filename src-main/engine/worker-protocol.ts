@@ -12,6 +12,8 @@ export interface EngineWorkerData {
   runtime: 'electron' | 'node';
   /** Size of the demo created on the very first start (default medium). */
   demoSize?: DemoSize;
+  /** How soon a sync that found the database locked is retried (default 30 s; tests shorten it). */
+  busyRetryMs?: number;
 }
 
 /** Why the worker could not start; `reason` lets the shell pick a dialog. */
@@ -55,7 +57,8 @@ export type ToWorker = CallMessage | SecretValueMessage | PrintedMessage | Close
 
 export interface ReadyMessage {
   type: 'ready';
-  summary: WorkspaceSummary;
+  /** null: the last workspace could not be opened (its database is missing or damaged) */
+  summary: WorkspaceSummary | null;
 }
 
 export interface FatalMessage {

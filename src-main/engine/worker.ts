@@ -36,6 +36,7 @@ function readWorkerData(raw: unknown): EngineWorkerData {
     version: typeof d.version === 'string' ? d.version : '0.0.0',
     runtime: d.runtime === 'electron' ? 'electron' : 'node',
     demoSize: d.demoSize,
+    busyRetryMs: typeof d.busyRetryMs === 'number' && d.busyRetryMs > 0 ? d.busyRetryMs : undefined,
   };
 }
 
@@ -101,6 +102,7 @@ async function start(): Promise<WorkerFatal | null> {
       runtime: data.runtime,
       version: data.version,
       pdf,
+      busyRetryMs: data.busyRetryMs,
     });
     const summary = await engine.init(data.demoSize);
     engine.startBackground();

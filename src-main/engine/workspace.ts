@@ -8,6 +8,9 @@ import { closeDatabase, openDatabase, type Db } from './db/open';
 import { canWrite, openReadOnly } from './db/snapshot';
 import { instantToDate } from '@shared/time';
 import { SkvozError, notFound } from './errors';
+import { isCorrupt } from './db/busy';
+import { checkDatabaseFile, holdsData, reconcileIdentity, restoreAdvice, StorageProblem, type DatabaseRecord } from './safety/identity';
+import { markClosed, markOpen } from './safety/integrity';
 
 export const DB_FILE = 'skvoz.db';
 export const META_FILE = 'workspace.json';
@@ -21,6 +24,19 @@ export interface WorkspaceMeta {
   settings: Settings;
   /** saved report views, in the order the user made them */
   views: SavedView[];
+  /** the database this folder belongs with (safety/identity.ts); null before its first open */
+  database: DatabaseRecord | null;
+  /** the last integrity check (safety/integrity.ts) */
+  integrity: IntegrityRecord | null;
+}
+
+export interface IntegrityRecord {
+  checkedAt: string | null;
+  /** false: damage was found and writing is stopped */
+  ok: boolean | null;
+  problems: string[];
+  /** a handle was left open by a process that is gone (crash, kill -9): check soon */
+  uncleanAt: string | null;
 }
 
 function writeJsonAtomic(file: string, value: unknown): void {
@@ -54,6 +70,8 @@ export function readMeta(dir: string): WorkspaceMeta {
       const p = SavedViewSchema.safeParse(v);
       return p.success ? [p.data] : [];
     }) : [],
+    database: readDatabaseRecord(r.database),
+    integrity: readIntegrity(r.integrity),
   };
 }
 
@@ -65,10 +83,55 @@ export interface OpenWorkspaceOptions {
   readOnly?: boolean;
 }
 
+function readDatabaseRecord(v: unknown): DatabaseRecord | null {
+  const d = v as Partial<DatabaseRecord> | null | undefined;
+  return d && typeof d.id === 'string' && d.id !== '' ? { id: d.id, hadData: d.hadData === true } : null;
+}
+
+function readIntegrity(v: unknown): IntegrityRecord | null {
+  const i = v as Partial<IntegrityRecord> | null | undefined;
+  if (!i || typeof i !== 'object') return null;
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  return {
+    checkedAt: str(i.checkedAt),
+    ok: typeof i.ok === 'boolean' ? i.ok : null,
+    problems: Array.isArray(i.problems) ? i.problems.filter((x): x is string => typeof x === 'string').slice(0, 50) : [],
+    uncleanAt: str(i.uncleanAt),
+  };
+}
+
+/** Changes workspace.json of a folder no handle has open (a restore). */
+export function patchMeta(dir: string, patch: Partial<Omit<WorkspaceMeta, 'id'>>): WorkspaceMeta {
+  const next = { ...readMeta(dir), ...patch };
+  writeJsonAtomic(join(dir, META_FILE), next);
+  return next;
+}
+
+/**
+ * Opens the database file; damage that stops SQLite reading it at all is a StorageProblem.
+ * `writable: false` (a read-only caller on a folder this process may not write): the file is
+ * checked the same way but nothing is removed, and it is read in place or from a copy.
+ */
+function openChecked(dir: string, meta: WorkspaceMeta, writable: boolean): { db: Db; dispose: () => void } {
+  checkDatabaseFile(dir, DB_FILE, meta.name, meta.database, meta.settings.timeZone, { dryRun: !writable });
+  const file = join(dir, DB_FILE);
+  try {
+    return writable ? { db: openDatabase(file), dispose: () => {} } : openReadOnly(file);
+  } catch (err) {
+    if (!isCorrupt(err)) throw err;
+    throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён и не читается. ${restoreAdvice(dir, meta.settings.timeZone)}`);
+  }
+}
+
 export class Workspace {
   readonly db: Db;
   private metaValue: WorkspaceMeta;
   private dispose = () => {};
+  /** this process may write the database and the folder (else: a read-only caller reads it as it is) */
+  private readonly writable: boolean;
+  private readonly marker: string | null;
+  /** this open found a handle left by a process that is gone */
+  readonly unclean: boolean;
 
   private constructor(
     readonly dir: string,
@@ -76,14 +139,53 @@ export class Workspace {
     opts: OpenWorkspaceOptions = {},
   ) {
     this.metaValue = meta;
-    const file = join(dir, DB_FILE);
-    if (canWrite(file)) this.db = openDatabase(file);
-    else if (opts.readOnly) ({ db: this.db, dispose: this.dispose } = openReadOnly(file));
-    else {
+    this.writable = canWrite(join(dir, DB_FILE));
+    if (!this.writable && !opts.readOnly) {
       throw new SkvozError(
         'invalid_input',
         `Рабочее пространство в ${dir} доступно только для чтения (нет прав на запись в папку или файлы), а эта команда его меняет.`,
       );
+    }
+    ({ db: this.db, dispose: this.dispose } = openChecked(dir, meta, this.writable));
+    try {
+      // identity is checked whether or not this process may write; markers and workspace.json
+      // are written only when it may (a read-only reader leaves the folder as it found it)
+      const record = reconcileIdentity(this.db, meta.database, dir, meta.name, meta.settings.timeZone);
+      const { marker, unclean } = this.writable ? markOpen(dir, DB_FILE) : { marker: null, unclean: false };
+      this.marker = marker;
+      this.unclean = unclean;
+      const integrity = unclean ? { ...(meta.integrity ?? { checkedAt: null, ok: null, problems: [] }), uncleanAt: new Date().toISOString() } : null;
+      if (this.writable && (record || integrity)) this.updateMeta({ ...(record ? { database: record } : {}), ...(integrity ? { integrity } : {}) });
+      // damage found earlier: nothing writes to this file until a restore or a passing check
+      if (this.damaged && !this.db.readonly) this.db.pragma('query_only = 1');
+    } catch (err) {
+      closeDatabase(this.db);
+      this.dispose();
+      if (isCorrupt(err)) throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён. ${restoreAdvice(dir, meta.settings.timeZone)}`);
+      throw err;
+    }
+  }
+
+  /** Damage was found: writing is stopped (PRAGMA query_only) until a restore or a passing check. */
+  get damaged(): boolean {
+    return this.metaValue.integrity?.ok === false;
+  }
+
+  /** The result of an integrity check (problems: [] = sound). Damage stops writing; a pass resumes it. */
+  recordCheck(problems: string[], at: number): void {
+    const ok = problems.length === 0;
+    this.updateMeta({ integrity: { checkedAt: new Date(at).toISOString(), ok, problems: problems.slice(0, 50), uncleanAt: null } });
+    if (this.db.open) this.db.pragma(`query_only = ${ok ? 0 : 1}`);
+  }
+
+  /** Remembers that the database holds data (a missing file is then refused, not replaced). */
+  noteData(): void {
+    const rec = this.metaValue.database;
+    if (!rec || rec.hadData || !this.db.open) return;
+    try {
+      if (holdsData(this.db)) this.updateMeta({ database: { ...rec, hadData: true } });
+    } catch {
+      // unreadable now: the next open looks again
     }
   }
 
@@ -99,6 +201,8 @@ export class Workspace {
       createdAt: new Date().toISOString(),
       settings: SettingsSchema.parse({}),
       views: [],
+      database: null,
+      integrity: null,
     };
     writeJsonAtomic(join(dir, META_FILE), meta);
     return new Workspace(dir, meta);
@@ -148,10 +252,12 @@ export class Workspace {
   }
 
   close(): void {
+    if (this.writable) this.noteData();
     try {
       closeDatabase(this.db);
     } finally {
       this.dispose();
+      if (this.marker) markClosed(this.marker);
     }
   }
 }

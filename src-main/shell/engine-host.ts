@@ -188,8 +188,8 @@ export class EngineHost {
     const m: FromWorker = msg;
     switch (m.type) {
       case 'ready':
-        this.workspaceId = m.summary.id;
-        this.setState({ state: 'ready', summary: m.summary });
+        this.workspaceId = m.summary?.id ?? null;
+        this.setState(m.summary ? { state: 'ready', summary: m.summary } : { state: 'ready' });
         this.flushQueue(w);
         break;
       case 'fatal':

@@ -26,11 +26,12 @@ export interface ExportShellOptions {
   engine: EngineCaller;
 }
 
-const FILTERS: Record<'xlsx' | 'csv' | 'pdf' | 'png', { name: string; extensions: string[] }> = {
+const FILTERS: Record<Parsed<'files:chooseSave'>['format'], { name: string; extensions: string[] }> = {
   xlsx: { name: 'Книга Excel', extensions: ['xlsx'] },
   csv: { name: 'CSV (разделители — точка с запятой)', extensions: ['csv'] },
   pdf: { name: 'PDF', extensions: ['pdf'] },
   png: { name: 'Изображение PNG', extensions: ['png'] },
+  json: { name: 'Правила каналов Skvoz (JSON)', extensions: ['json'] },
 };
 
 const NOT_CHOSEN = 'Сначала выберите файл в окне сохранения — Skvoz пишет только туда, куда вы указали.';
@@ -97,7 +98,7 @@ export class ExportShell {
 
   /** Checks the paths of engine calls that write files; null when fine. */
   checkEngineCall(channel: string, input: unknown): Result<never> | null {
-    if (channel === 'export:run' && !this.allowsFile((input as Parsed<'export:run'>).path)) {
+    if ((channel === 'export:run' || channel === 'channels:export') && !this.allowsFile((input as Parsed<'export:run'>).path)) {
       return { ok: false, error: { code: 'invalid_input', message: NOT_CHOSEN } };
     }
     if (channel === 'schedules:save' && !this.allowsFolder((input as Parsed<'schedules:save'>).folder)) {

@@ -2,7 +2,7 @@
 // the engine runs in a worker thread (engine-host.ts) and never imports electron.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, shell, type BrowserWindow } from 'electron';
 import { addLogSink, createLogger, redact } from '../engine/log';
 import { buildCsp } from './csp';
 import { EngineHost, type HostStateInfo } from './engine-host';
@@ -14,6 +14,7 @@ import { APP_INDEX_URL, allowedOrigins, devServerOrigin } from './origin';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { SecretStore } from './secrets';
 import { ExportShell } from './exports';
+import { Links } from './links';
 import { printHtmlToPdf } from './print';
 import { createMainWindow, hardenSession, hardenWebContents } from './window';
 
@@ -115,7 +116,12 @@ async function boot(): Promise<void> {
     printer: printHtmlToPdf,
     engine: host,
   });
-  registerIpc(ipcMain, { allowedOrigins: allowed, engine: host, secrets, exports: exportShell });
+  const links = new Links(
+    shell,
+    () => (host?.currentWorkspaceId ? secrets.status(host.currentWorkspaceId).bitrix24.host : null),
+    (path) => exportShell.allowsFile(path),
+  );
+  registerIpc(ipcMain, { allowedOrigins: allowed, engine: host, secrets, exports: exportShell, links });
   void host.start();
 
   const startUrl = devOrigin && rendererUrl ? rendererUrl : APP_INDEX_URL;

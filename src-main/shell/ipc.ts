@@ -34,12 +34,20 @@ export interface ExportsHandler {
   checkEngineCall(channel: string, input: unknown): Result<never> | null;
 }
 
+/** Links out of the app (links.ts): a Bitrix24 card, an exported file. */
+export interface LinksHandler {
+  openCrm(input: Parsed<'bitrix24:open'>): Promise<Result<{ url: string }>>;
+  openFile(input: Parsed<'files:open'>): Promise<Result<{ opened: boolean }>>;
+  revealFile(input: Parsed<'files:reveal'>): Result<{ opened: boolean }>;
+}
+
 export interface IpcDeps {
   /** Origins allowed to call (see origin.ts `allowedOrigins`). */
   allowedOrigins: readonly string[];
   engine: EngineCaller;
   secrets: SecretsHandler;
   exports?: ExportsHandler;
+  links?: LinksHandler;
 }
 
 /** The part of the invoke event we look at. */
@@ -66,6 +74,15 @@ async function routeShell(channel: ShellChannel, input: unknown, deps: IpcDeps):
       return deps.secrets.set(ws, input as Parsed<'secrets:set'>);
     case 'secrets:clear':
       return deps.secrets.clear(ws, input as Parsed<'secrets:clear'>);
+    case 'bitrix24:open':
+    case 'files:open':
+    case 'files:reveal': {
+      const links = deps.links;
+      if (!links) return { ok: false, error: { code: 'internal', message: 'Ссылки недоступны в этом окне.' } };
+      if (channel === 'bitrix24:open') return links.openCrm(input as Parsed<'bitrix24:open'>);
+      if (channel === 'files:open') return links.openFile(input as Parsed<'files:open'>);
+      return links.revealFile(input as Parsed<'files:reveal'>);
+    }
   }
   const ex = deps.exports;
   if (!ex) return { ok: false, error: { code: 'internal', message: 'Выгрузка в файл недоступна в этом окне.' } };

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { Parsed, Result, SecretKey, SecretsStatus } from '@shared/contract';
 import { createLogger } from '../engine/log';
 import { secretName } from '../engine/secrets';
-import { checkBitrixWebhook, checkCalltouchToken } from './webhook';
+import { checkBitrixWebhook, checkCalltouchToken, checkVkAdsCredentials, checkYandexDirectToken, type Checked } from './webhook';
 
 /** The part of Electron's `safeStorage` we use (so tests can pass a fake). */
 export interface SafeStorageLike {
@@ -80,16 +80,24 @@ export class SecretStore {
       if (m) calltouch.push({ siteId: Number(m[1]), configured: true });
     }
     calltouch.sort((a, b) => a.siteId - b.siteId);
+    const yandexDirect: SecretsStatus['yandexDirect'] = [];
+    for (const name of Object.keys(entries)) {
+      const m = /^yandex_direct_token:(.*)$/.exec(name);
+      if (m) yandexDirect.push({ login: m[1] ?? '', configured: true });
+    }
+    yandexDirect.sort((a, b) => a.login.localeCompare(b.login));
     return {
       storageAvailable: this.storageProblem() === null,
       bitrix24: { configured: b24 !== undefined, host: b24?.host ?? null },
       calltouch,
+      yandexDirect,
+      vkAds: { configured: secretName({ kind: 'vk_ads_credentials' }) in entries },
     };
   }
 
   set(workspaceId: string | null, input: Parsed<'secrets:set'>): Result<SecretsStatus> {
     if (!workspaceId) return { ok: false, error: { code: 'not_found', message: NO_WORKSPACE } };
-    const checked = input.kind === 'bitrix24_webhook' ? checkBitrixWebhook(input.value) : checkCalltouchToken(input.value);
+    const checked = checkSecret(input);
     if (!checked.ok) return { ok: false, error: { code: 'invalid_input', message: checked.message, fields: { value: checked.message } } };
     const problem = this.storageProblem();
     if (problem) return { ok: false, error: { code: 'conflict', message: problem } };
@@ -101,7 +109,7 @@ export class SecretStore {
       this.log.error('encryptString failed', err);
       return { ok: false, error: { code: 'internal', message: 'Не удалось зашифровать ключ доступа системным хранилищем паролей.' } };
     }
-    const key: SecretKey = input.kind === 'bitrix24_webhook' ? { kind: 'bitrix24_webhook' } : { kind: 'calltouch_token', siteId: input.siteId };
+    const key = keyOf(input);
     const file = this.read();
     const entries = (file.workspaces[workspaceId] ??= {});
     entries[secretName(key)] = { cipher, ...(checked.host ? { host: checked.host } : {}), updatedAt: new Date().toISOString() };
@@ -174,5 +182,31 @@ export class SecretStore {
       this.log.error('secrets file could not be written', err);
       return { ok: false, error: { code: 'internal', message: 'Не удалось записать файл с ключами доступа в папку приложения.' } };
     }
+  }
+}
+
+function checkSecret(input: Parsed<'secrets:set'>): Checked {
+  switch (input.kind) {
+    case 'bitrix24_webhook':
+      return checkBitrixWebhook(input.value);
+    case 'calltouch_token':
+      return checkCalltouchToken(input.value);
+    case 'yandex_direct_token':
+      return checkYandexDirectToken(input.value);
+    case 'vk_ads_credentials':
+      return checkVkAdsCredentials(input.value);
+  }
+}
+
+function keyOf(input: Parsed<'secrets:set'>): SecretKey {
+  switch (input.kind) {
+    case 'bitrix24_webhook':
+      return { kind: 'bitrix24_webhook' };
+    case 'calltouch_token':
+      return { kind: 'calltouch_token', siteId: input.siteId };
+    case 'yandex_direct_token':
+      return { kind: 'yandex_direct_token', login: input.login };
+    case 'vk_ads_credentials':
+      return { kind: 'vk_ads_credentials' };
   }
 }

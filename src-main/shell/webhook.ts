@@ -56,3 +56,27 @@ export function checkCalltouchToken(raw: string): Checked {
   if (text.length < 8) return { ok: false, message: 'Токен API Calltouch слишком короткий — скопируйте его целиком.' };
   return { ok: true, value: text, host: null };
 }
+
+/** Yandex Direct OAuth token: one word of printable characters (y0_… or a 39-char legacy token). */
+export function checkYandexDirectToken(raw: string): Checked {
+  const text = raw.trim().replace(/^(Bearer|OAuth)\s+/i, '');
+  if (text === '') return { ok: false, message: 'Вставьте OAuth-токен Яндекс Директа.' };
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    return { ok: false, message: 'OAuth-токен Директа — строка без пробелов и русских букв. Получите его на oauth.yandex.ru для приложения с доступом к API Директа.' };
+  }
+  if (text.length < 20) return { ok: false, message: 'OAuth-токен Директа слишком короткий — скопируйте его целиком.' };
+  return { ok: true, value: text, host: null };
+}
+
+/** VK Ads: `client_id:client_secret` from «Настройки → Доступ к API», or a ready access token. */
+export function checkVkAdsCredentials(raw: string): Checked {
+  const text = raw.trim();
+  if (text === '') return { ok: false, message: 'Вставьте client_id и client_secret VK Рекламы через двоеточие.' };
+  if (!/^[\x21-\x7e]+$/.test(text)) {
+    return { ok: false, message: 'Ключи VK Рекламы — строки без пробелов и русских букв: client_id:client_secret из «Настройки → Доступ к API».' };
+  }
+  const [id, secret] = text.split(':');
+  if (text.includes(':') && (!id || !secret)) return { ok: false, message: 'Нужны оба ключа через двоеточие: client_id:client_secret.' };
+  if (text.length < 10) return { ok: false, message: 'Ключ VK Рекламы слишком короткий — скопируйте его целиком.' };
+  return { ok: true, value: text, host: null };
+}

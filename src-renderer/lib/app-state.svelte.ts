@@ -12,20 +12,20 @@ import type {
 } from '@shared/contract';
 import { safeCall, skvoz } from './api';
 import { getLang, setLang, type Lang } from './i18n';
-import { anchorDate, comparePeriod, todayIn, type Anchor, type Period, type Preset } from '@shared/periods';
+import { anchorDate, compareFor, comparePeriod, todayIn, type Anchor, type Period, type Preset } from '@shared/periods';
 import type { Basis, Model } from '@shared/metrics';
 import type { Compare, ReportFilters } from '@shared/reports-schema';
-import { ViewSpecSchema, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
+import { ViewSpecSchema, comparedModels, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
 import { recallSpec, rememberSpec } from './remember';
 
 export type PeriodChoice = { preset: Preset } | { preset: 'custom'; from: string; to: string };
 
 /**
  * The default report setup: last 30 days anchored to data, no comparison, the workspace's model;
- * the report tree opens source → medium → campaign → deals.
+ * the report tree opens channel → source → medium → campaign → deals.
  */
 export function defaultSpec(): ViewSpec {
-  return ViewSpecSchema.parse({ groupBy: ['source', 'medium', 'campaign'] });
+  return ViewSpecSchema.parse({ groupBy: ['channel', 'source', 'medium', 'campaign'] });
 }
 
 /** The period/model/basis/filters part of a report query, shared by reports:query|series|models|deals. */
@@ -87,8 +87,17 @@ class AppState {
     }),
   );
 
+  /** The comparison as the engine gets it: `previous` of a calendar preset steps back by its unit. */
+  compare: Compare | undefined = $derived(compareFor(this.spec.compare, this.spec.period));
+
   /** The comparison period's dates, null when no comparison is chosen. */
-  comparison: Period | null = $derived(this.spec.compare ? comparePeriod(this.period.from, this.period.to, this.spec.compare) : null);
+  comparison: Period | null = $derived(this.compare ? comparePeriod(this.period.from, this.period.to, this.compare) : null);
+
+  /** The workspace's reporting time zone: every date and time on screen is shown in it. */
+  timeZone: string = $derived(this.settings?.timeZone ?? 'Europe/Moscow');
+
+  /** The models of the model comparison: the chosen ones, or the workspace's model with first and linear. */
+  comparedModels: Model[] = $derived(comparedModels(this.spec.models, this.settings?.defaultModel ?? 'last_non_direct'));
 
   /** The model reports use: the chosen one, else the workspace default. */
   model: Model | null = $derived(this.spec.model ?? this.settings?.defaultModel ?? null);
@@ -100,7 +109,7 @@ class AppState {
     model: this.spec.model ?? undefined,
     basis: this.spec.basis,
     filters: this.spec.filters,
-    compare: this.spec.compare ?? undefined,
+    compare: this.compare,
   });
 
   /** A copy of the current setup as a ViewSpec (for `views:save`). */

@@ -2,6 +2,7 @@
 // builders decide). No DOM, no chart.js import: the shapes are chart.js's, checked where drawn.
 import type { Dimension } from '@shared/metrics';
 import type { Grain, ReportResult, ReportRow, SeriesPoint, SeriesResult } from '@shared/contract';
+import { daysBetween, monthEnd } from '@shared/time';
 import { METRIC_KIND, type TableMetric } from './report';
 
 export type Scheme = 'light' | 'dark';
@@ -9,6 +10,8 @@ export type Scheme = 'light' | 'dark';
 export interface Palette {
   leads: string;
   revenue: string;
+  /** ad costs (the cost-vs-revenue chart) */
+  cost: string;
   grid: string;
   text: string;
   /** the comparison period's line */
@@ -25,6 +28,7 @@ export const PALETTES: Record<Scheme, Palette> = {
   light: {
     leads: '#4f74d9',
     revenue: '#2f9e74',
+    cost: '#d9822b',
     grid: '#e6e8ec',
     text: '#5b6270',
     compare: '#9aa3b2',
@@ -35,6 +39,7 @@ export const PALETTES: Record<Scheme, Palette> = {
   dark: {
     leads: '#7f9ff0',
     revenue: '#4fc393',
+    cost: '#f0ab5c',
     grid: '#2c323c',
     text: '#a4abb8',
     compare: '#6b7483',
@@ -49,6 +54,9 @@ export interface SourceTotal {
   unattributed: boolean;
   leads: number;
   revenue: number;
+  cost: number;
+  /** the source's key among the rows (for the comparison's rows) */
+  key: string;
 }
 
 export interface ChartLabels {
@@ -59,19 +67,21 @@ export interface ChartLabels {
   others: string;
 }
 
-/** Sums leads and revenue per source over rows grouped by source (and maybe deeper). */
-export function sourceTotals(rows: readonly ReportRow[], labels: Pick<ChartLabels, 'notSet' | 'unattributed'>): SourceTotal[] {
+/** Sums leads and revenue per source (or another dimension) over rows grouped by it (and maybe deeper). */
+export function sourceTotals(rows: readonly ReportRow[], labels: Pick<ChartLabels, 'notSet' | 'unattributed'>, dim: Dimension = 'source'): SourceTotal[] {
   const by = new Map<string, SourceTotal>();
   for (const r of rows) {
-    const key = r.unattributed ? '\u0000u' : `s:${r.source ?? ''}`;
+    const v = r[dim];
+    const key = r.unattributed ? '\u0000u' : `s:${v ?? ''}`;
     let t = by.get(key);
     if (!t) {
-      const label = r.unattributed ? labels.unattributed : r.source ? r.source : labels.notSet;
-      t = { label, unattributed: r.unattributed, leads: 0, revenue: 0 };
+      const label = r.unattributed ? labels.unattributed : v ? v : labels.notSet;
+      t = { label, unattributed: r.unattributed, leads: 0, revenue: 0, cost: 0, key };
       by.set(key, t);
     }
     t.leads += r.leads;
     t.revenue += r.revenue;
+    t.cost += r.cost;
   }
   return [...by.values()];
 }
@@ -98,10 +108,10 @@ export interface BarChartData {
  */
 export function buildSourceBarData(
   rows: readonly ReportRow[],
-  opts: { labels: ChartLabels; palette: Palette; maxBars?: number },
+  opts: { labels: ChartLabels & { previous?: string }; palette: Palette; maxBars?: number; dim?: Dimension; wrap?: number; compare?: readonly ReportRow[] },
 ): BarChartData {
   const maxBars = Math.max(2, opts.maxBars ?? 10);
-  const all = sourceTotals(rows, opts.labels).filter((s) => s.leads !== 0 || s.revenue !== 0);
+  const all = sourceTotals(rows, opts.labels, opts.dim).filter((s) => s.leads !== 0 || s.revenue !== 0);
   const unattributed = all.filter((s) => s.unattributed);
   const attributed = all.filter((s) => !s.unattributed);
   // rank by the share of both measures, so a source big in leads but small in revenue still shows
@@ -111,6 +121,7 @@ export function buildSourceBarData(
   const sources = attributed.sort((a, b) => score(b) - score(a) || b.revenue - a.revenue || a.label.localeCompare(b.label, 'ru'));
   const room = maxBars - unattributed.length;
   let shown = sources;
+  let others = new Set<string>();
   if (sources.length > room) {
     shown = sources.slice(0, room - 1);
     const rest = sources.slice(room - 1);
@@ -119,16 +130,78 @@ export function buildSourceBarData(
       unattributed: false,
       leads: rest.reduce((s, x) => s + x.leads, 0),
       revenue: rest.reduce((s, x) => s + x.revenue, 0),
+      cost: rest.reduce((s, x) => s + x.cost, 0),
+      key: '\u0000others',
     });
+    others = new Set(rest.map((x) => x.key));
   }
   const bars = [...shown, ...unattributed];
   const common = { borderRadius: 4, maxBarThickness: 36 };
+  const datasets: BarDataset[] = [
+    { ...common, label: opts.labels.leads, data: bars.map((b) => round2(b.leads)), backgroundColor: opts.palette.leads, yAxisID: 'leads' },
+    { ...common, label: opts.labels.revenue, data: bars.map((b) => round2(b.revenue)), backgroundColor: opts.palette.revenue, yAxisID: 'revenue' },
+  ];
+  if (opts.compare) {
+    // the comparison period's bars beside each of this period's, the same colour lighter
+    const prev = new Map(sourceTotals(opts.compare, opts.labels, opts.dim).map((p) => [p.key, p]));
+    const value = (b: SourceTotal, k: 'leads' | 'revenue') => {
+      if (b.key !== '\u0000others') return round2(prev.get(b.key)?.[k] ?? 0);
+      let sum = 0;
+      for (const [key, p] of prev) if (others.has(key)) sum += p[k];
+      return round2(sum);
+    };
+    const was = opts.labels.previous ?? '';
+    datasets.splice(1, 0, { ...common, label: `${opts.labels.leads} ${was}`.trim(), data: bars.map((b) => value(b, 'leads')), backgroundColor: `${opts.palette.leads}59`, yAxisID: 'leads' });
+    datasets.push({ ...common, label: `${opts.labels.revenue} ${was}`.trim(), data: bars.map((b) => value(b, 'revenue')), backgroundColor: `${opts.palette.revenue}59`, yAxisID: 'revenue' });
+  }
+  return { labels: bars.map((b) => wrapLabel(b.label, opts.wrap)), datasets };
+}
+
+/**
+ * Cost against revenue per source — which channel brings revenue at what cost: the sources with
+ * a cost first (biggest cost first), then the biggest by revenue, the rest in «Другие»; the
+ * unattributed row has no cost and is left out. Both on one money axis.
+ */
+export function buildCostRevenueData(
+  rows: readonly ReportRow[],
+  opts: { labels: Pick<ChartLabels, 'notSet' | 'unattributed' | 'others' | 'revenue'> & { cost: string }; palette: Palette; maxBars?: number; dim?: Dimension; wrap?: number },
+): BarChartData & { romi: (number | null)[] } {
+  const maxBars = Math.max(2, opts.maxBars ?? 8);
+  const all = sourceTotals(rows, opts.labels, opts.dim).filter((s) => !s.unattributed && (s.cost !== 0 || s.revenue !== 0));
+  const sorted = all.sort((a, b) => b.cost - a.cost || b.revenue - a.revenue || a.label.localeCompare(b.label, 'ru'));
+  let shown = sorted;
+  if (sorted.length > maxBars) {
+    const rest = sorted.slice(maxBars - 1);
+    shown = sorted.slice(0, maxBars - 1);
+    shown.push({ label: opts.labels.others, unattributed: false, key: '\u0000others', leads: 0, revenue: rest.reduce((a, x) => a + x.revenue, 0), cost: rest.reduce((a, x) => a + x.cost, 0) });
+  }
+  const common = { borderRadius: 4, maxBarThickness: 36 };
   return {
-    labels: bars.map((b) => wrapLabel(b.label)),
+    labels: shown.map((b) => wrapLabel(b.label, opts.wrap)),
     datasets: [
-      { ...common, label: opts.labels.leads, data: bars.map((b) => round2(b.leads)), backgroundColor: opts.palette.leads, yAxisID: 'leads' },
-      { ...common, label: opts.labels.revenue, data: bars.map((b) => round2(b.revenue)), backgroundColor: opts.palette.revenue, yAxisID: 'revenue' },
+      { ...common, label: opts.labels.cost, data: shown.map((b) => round2(b.cost)), backgroundColor: opts.palette.cost, yAxisID: 'revenue' },
+      { ...common, label: opts.labels.revenue, data: shown.map((b) => round2(b.revenue)), backgroundColor: opts.palette.revenue, yAxisID: 'revenue' },
     ],
+    romi: shown.map((b) => (b.cost > 0 ? (b.revenue - b.cost) / b.cost : null)),
+  };
+}
+
+/** Options of the cost-vs-revenue chart: one money axis; the tooltip adds the source's ROMI. */
+export function buildCostRevenueOptions(palette: Palette, fmt: { money: (v: number) => string; compact: (v: number) => string; romi: (i: number) => string }, fontFamily: string) {
+  const base = buildBarOptions(palette, { count: fmt.money, money: fmt.money, compact: fmt.compact }, fontFamily);
+  const { leads: _leads, ...scales } = base.scales;
+  return {
+    ...base,
+    plugins: {
+      ...base.plugins,
+      tooltip: {
+        callbacks: {
+          label: (ctx: TooltipContext): string => `${ctx.dataset.label ?? ''}: ${fmt.money(ctx.parsed.y ?? 0)}`,
+          footer: (items: { dataIndex: number }[]): string => (items[0] ? fmt.romi(items[0].dataIndex) : ''),
+        },
+      },
+    },
+    scales: { ...scales, revenue: { ...scales.revenue, position: 'left' as const, grid: { color: palette.grid } } },
   };
 }
 
@@ -189,7 +262,7 @@ export function buildBarOptions(palette: Palette, fmt: AxisFormatters, fontFamil
       },
     },
     scales: {
-      x: { grid: { display: false }, border: { color: palette.grid }, ticks: { ...ticks, maxRotation: 0, autoSkip: false } },
+      x: { grid: { display: false }, border: { color: palette.grid }, ticks: { ...ticks, font: { family: fontFamily, size: 11 }, maxRotation: 45, autoSkip: false } },
       leads: {
         type: 'linear' as const,
         position: 'left' as const,
@@ -211,6 +284,7 @@ export function buildBarOptions(palette: Palette, fmt: AxisFormatters, fontFamil
 }
 
 export type BarOptions = ReturnType<typeof buildBarOptions>;
+export type CostRevenueOptions = ReturnType<typeof buildCostRevenueOptions>;
 
 // ---------- time series (line) ----------
 
@@ -230,6 +304,15 @@ export interface LineDataset {
 export interface LineChartData {
   labels: string[];
   datasets: LineDataset[];
+  /** per bucket: a week or month the period cuts (its label carries the mark) */
+  partial?: boolean[];
+}
+
+/** A week shorter than 7 days or a month that is not whole: the period's edges cut it. */
+export function isPartialBucket(from: string, to: string, grain: Grain): boolean {
+  if (grain === 'day') return false;
+  if (grain === 'week') return daysBetween(from, to) + 1 < 7;
+  return from.slice(8) !== '01' || to !== monthEnd(from);
 }
 
 /** One metric's value at a point: counts and money rounded to kopecks, ratios kept, missing = gap. */
@@ -247,7 +330,7 @@ export function pointValue(p: SeriesPoint, metric: TableMetric): number | null {
 export function buildSeriesData(
   series: Pick<SeriesResult, 'grain' | 'points' | 'compare'>,
   metric: TableMetric,
-  opts: { palette: Palette; labels: { current: string; compare: string }; bucket: (from: string, to: string, grain: Grain) => string },
+  opts: { palette: Palette; labels: { current: string; compare: string }; bucket: (from: string, to: string, grain: Grain) => string; partialMark?: string },
 ): LineChartData {
   const n = series.points.length;
   const dense = n > 40;
@@ -268,7 +351,9 @@ export function buildSeriesData(
     const cmp = series.compare.points;
     datasets.push(line(opts.labels.compare, Array.from({ length: n }, (_, i) => (cmp[i] ? pointValue(cmp[i], metric) : null)), opts.palette.compare, true));
   }
-  return { labels: series.points.map((p) => opts.bucket(p.from, p.to, series.grain)), datasets };
+  const partial = series.points.map((p) => isPartialBucket(p.from, p.to, series.grain));
+  const mark = opts.partialMark ?? '*';
+  return { labels: series.points.map((p, i) => opts.bucket(p.from, p.to, series.grain) + (partial[i] ? mark : '')), datasets, partial };
 }
 
 /** Options of the time-series chart: one y axis in the metric's format, no animation. */
@@ -329,7 +414,7 @@ export interface DoughnutData {
 }
 
 /**
- * Shares of one metric per value of `dim` (the channel: medium by default): the biggest values
+ * Shares of one metric per value of `dim` (the channel by default): the biggest values
  * first, the tail summed into «Другие» when there are more than `maxSlices`, the unattributed
  * slice last in grey — shown whenever it is not zero, however small.
  */
@@ -338,7 +423,7 @@ export function mixSlices(
   metric: 'leads' | 'deals' | 'wonDeals' | 'revenue',
   opts: { dim?: Dimension; labels: Pick<ChartLabels, 'notSet' | 'unattributed' | 'others'>; maxSlices?: number },
 ): MixSlice[] {
-  const dim = opts.dim ?? 'medium';
+  const dim = opts.dim ?? 'channel';
   const maxSlices = Math.max(2, opts.maxSlices ?? 7);
   const by = new Map<string, { label: string; value: number }>();
   let unattributed = 0;

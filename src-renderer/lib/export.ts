@@ -15,7 +15,7 @@ export interface ExportSetup {
 
 export function exportWhat(target: ExportTarget, s: ExportSetup): ExportWhatInput {
   if (target === 'health') return { kind: 'health' };
-  if (target === 'dashboard') return { kind: 'dashboard', query: { ...s.base, groupBy: ['source'] } };
+  if (target === 'dashboard') return { kind: 'dashboard', query: { ...s.base, groupBy: ['channel', 'source'] } };
   const query = { ...s.base, groupBy: [...s.spec.groupBy] };
   if (s.spec.mode === 'models') return { kind: 'models', query, models: s.spec.models };
   return { kind: 'report', query, sheets: { levels: s.spec.groupBy.length > 1, series: true, models: false, pivot: s.pivot }, title: s.viewName ?? undefined };

@@ -1,8 +1,14 @@
 // The UI's words: Russian first, English second. `en` must have exactly the keys of `ru` —
 // a missing or extra key is a compile error. Placeholders are `{name}`.
+import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
+import { channelsEn, channelsRu } from './i18n-channels';
+import { screensEn, screensRu } from './i18n-screens';
 
 const ru = {
+  ...screensRu,
+  ...costsRu,
+  ...channelsRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -30,7 +36,7 @@ const ru = {
   'common.retry': 'Повторить',
   'common.loading': 'Загрузка…',
   'common.errorTitle': 'Не удалось загрузить данные',
-  'common.errorCode': 'Код ошибки: {code}',
+  'common.errorCode': 'Что случилось: {code}',
   'common.save': 'Сохранить',
   'common.cancel': 'Отмена',
   'common.create': 'Создать',
@@ -68,14 +74,14 @@ const ru = {
   // ---- period bar and dashboard (issue 6: period bar / dashboard) ----
   'bar.label': 'Настройки отчёта',
   'bar.anchor': 'Отсчёт',
-  'bar.anchor.data': 'от последних данных',
-  'bar.anchor.today': 'от сегодня',
+  'bar.anchor.data': 'до данных',
+  'bar.anchor.today': 'до сегодня',
   'bar.anchor.hint': 'От последних данных — период заканчивается последним днём с данными, даже если синхронизация давно не запускалась.',
   'bar.compare': 'Сравнить с',
   'bar.compare.none': 'Без сравнения',
   'bar.compare.previous': 'Предыдущий период',
-  'bar.compare.weekdays1': 'Те же дни недели — неделю назад',
-  'bar.compare.weekdays4': 'Те же дни недели — 4 недели назад',
+  'bar.compare.weekdays1': 'Те же дни — неделю назад',
+  'bar.compare.weekdays4': 'Те же дни — 4 недели назад',
   'bar.compare.year': 'Тот же период год назад',
   'bar.compare.custom': 'Свой период',
   'bar.compare.range': 'Сравнение: {from} — {to}',
@@ -122,7 +128,7 @@ const ru = {
   'dashboard.unattributedRevenue': 'и {share} выручки',
   'dashboard.unattributedNone': 'Все лиды периода атрибутированы',
   'dashboard.unattributedWhy': 'Почему?',
-  'dashboard.unattributedFiltered': 'С фильтром по источнику, каналу или кампании строки «Без атрибуции» в отчёте нет',
+  'dashboard.unattributedFiltered': 'С фильтром по каналу, источнику или кампании строки «Без атрибуции» в отчёте нет',
   'kpi.vs': 'к {from} — {to}',
   'kpi.was': 'было {value}',
   'kpi.points': 'п. п.',
@@ -142,7 +148,7 @@ const ru = {
   'metric.cpl.hint': 'Стоимость лида: расходы / лиды',
   'metric.romi.hint': 'Окупаемость: (выручка − расходы) / расходы',
   'dim.source': 'Источник',
-  'dim.medium': 'Канал',
+  'dim.medium': 'Тип трафика',
   'dim.campaign': 'Кампания',
   'dim.content': 'Объявление',
   'dim.term': 'Ключевое слово',
@@ -150,7 +156,7 @@ const ru = {
   'dashboard.title': 'Дашборд',
   'dashboard.kpis': 'Ключевые показатели',
   'dashboard.bySource': 'По источникам',
-  'dashboard.addMedium': 'Показать каналы',
+  'dashboard.addMedium': 'Показать типы трафика',
   'dashboard.chartTitle': 'Лиды и выручка по источникам',
   'dashboard.chartAria': 'Диаграмма: лиды и выручка по источникам. Те же числа — в таблице ниже.',
   'dashboard.model': 'Модель: {model}',
@@ -215,7 +221,7 @@ const ru = {
   'drawer.amount': 'Сумма сделки',
   'drawer.notWon': 'Ещё не выиграна',
   'drawer.window': 'Окно атрибуции',
-  'drawer.windowDays': '{days} дн.',
+  'drawer.windowDays': 'one {n} день|few {n} дня|other {n} дней',
   'drawer.reason.no_contact': 'Без атрибуции: у сделки нет ни телефона, ни e-mail, ни UTM-меток — связать её с рекламой не по чему. Проверьте, что менеджеры заполняют контакты.',
   'drawer.reason.no_match': 'Без атрибуции: телефон или e-mail есть, но в окне атрибуции нет ни звонка, ни заявки с ними. Проверьте, что все сайты подключены в Calltouch.',
   'drawer.reason.outside_window': 'Без атрибуции: касания есть, но все — вне окна атрибуции. Окно можно расширить в настройках (до 180 дней).',
@@ -225,7 +231,7 @@ const ru = {
   'drawer.weightsCaption': 'Вес касания {n} по моделям',
   'drawer.markov': 'Цепи Маркова делят ценность между каналами, а не между касаниями одной сделки, поэтому отдельного веса касания у этой модели нет.',
   'drawer.excluded': 'Не учтены: {n}',
-  'drawer.outside': 'Вне окна атрибуции — раньше чем за {days} дн. до сделки',
+  'drawer.outside': 'one Вне окна атрибуции — раньше чем за {n} день до сделки|few Вне окна атрибуции — раньше чем за {n} дня до сделки|other Вне окна атрибуции — раньше чем за {n} дней до сделки',
   'drawer.after': 'Позже сделки — касание после конверсии ценности не получает',
   'touch.call': 'Звонок',
   'touch.request': 'Заявка',
@@ -250,7 +256,7 @@ const ru = {
   'reports.title': 'Отчёты',
   'reports.groupBy': 'Группировка',
   'reports.model': 'Модель атрибуции',
-  'reports.groupHint': 'Уровни идут по порядку: источник → канал → кампания → объявление → ключевое слово.',
+  'reports.groupHint': 'Уровни идут по порядку: канал → источник → тип трафика → кампания → объявление → ключевое слово.',
 
   'model.last_non_direct': 'Последний значимый переход',
   'model.last': 'Последнее касание',
@@ -265,7 +271,7 @@ const ru = {
   'model.linear.hint': 'Ценность делится поровну между всеми касаниями.',
   'model.position.hint': 'По 40 % первому и последнему касанию, 20 % делят касания между ними.',
   'model.time_decay.hint': 'Чем ближе касание к конверсии, тем больше его вес (вес вдвое меньше каждые 7 дней).',
-  'model.markov.hint': 'Вклад канала — насколько упадут конверсии, если убрать его из цепочек.',
+  'model.markov.hint': 'Вклад канала — насколько упадут конверсии, если убрать его из цепочек. Выручка делится так же: V·RE(c)/ΣRE — каждый канал получает одинаковую выручку на каждую приписанную ему конверсию.',
 
   'visits.title': 'Офлайн-визиты',
   'visits.emptyTitle': 'Здесь появятся офлайн-визиты',
@@ -391,7 +397,7 @@ const ru = {
   'error.badReply': 'Движок вернул ответ в неожиданном формате.',
   'header.choose': 'Выберите пространство',
   'settings.numberRequired': 'Введите число дней',
-  'table.truncated': 'Показаны первые {shown} строк из {total}. Уточните период или группировку.',
+  'table.truncated': '=1 Показана первая строка из {total}. Уточните период или группировку.|one Показана первая {n} строка из {total}. Уточните период или группировку.|few Показаны первые {n} строки из {total}. Уточните период или группировку.|other Показаны первые {n} строк из {total}. Уточните период или группировку.',
   'lang.en': 'English',
   // ---- data health, settings panels, sync UX (issue 6 items 4–6) ----
   'syncui.panel': 'Ход синхронизации',
@@ -420,6 +426,7 @@ const ru = {
   'syncui.next.config': 'Подключите источник в «Настройках»: вебхук Bitrix24 или кабинет Calltouch с токеном.',
   'syncui.next.cancelled': 'Уже загруженные данные сохранены; следующая синхронизация продолжит с того же места.',
   'syncui.next.other': 'Повторите синхронизацию. Если ошибка повторяется, проверьте подключения в «Настройках».',
+  'syncui.next.busy': 'Ничего не потеряно: Skvoz повторит синхронизацию сам, как только другой процесс освободит базу.',
   'syncui.entity.dictionaries': 'справочники',
   'syncui.entity.leads': 'лиды',
   'syncui.entity.deals': 'сделки',
@@ -472,12 +479,15 @@ const ru = {
   'health.hint.duplicate_phones': 'Номера, которые встречаются у двух и более лидов, — возможные дубли. «Всего» — разных номеров у лидов.',
   'health.hint.unattributed_leads': 'Попадают в строку «Без атрибуции» отчётов. Причины ниже.',
   'health.hint.unattributed_deals': 'Попадают в строку «Без атрибуции» отчётов. Причины ниже.',
+  'health.check.deals_won_time_pending': 'Сделки с неуточнённым временем выигрыша',
+  'health.hint.deals_won_time_pending':
+    'Bitrix24 не отдал историю стадий: пока стоит дата закрытия (полночь). Skvoz запросит время снова при следующей синхронизации.',
   'health.reason.no_contact': 'нет телефона, e-mail и UTM',
   'health.reason.no_match': 'нет совпадения в Calltouch',
   'health.reason.outside_window': 'касания вне окна атрибуции',
   'health.reasonHint.no_contact': 'Нечем связать с рекламой: попросите менеджеров заполнять телефон или e-mail.',
   'health.reasonHint.no_match': 'Телефон или e-mail есть, но звонков и заявок с ними нет — проверьте, все ли кабинеты Calltouch подключены.',
-  'health.reasonHint.outside_window': 'Касания есть, но раньше чем за {days} дн. до конверсии — можно увеличить окно атрибуции.',
+  'health.reasonHint.outside_window': 'one Касания есть, но раньше чем за {n} день до конверсии — можно увеличить окно атрибуции.|few Касания есть, но раньше чем за {n} дня до конверсии — можно увеличить окно атрибуции.|other Касания есть, но раньше чем за {n} дней до конверсии — можно увеличить окно атрибуции.',
   'health.records.none': 'Записей нет.',
   'health.records.range': '{from}–{to} из {total}',
   'health.records.prev': 'Назад',
@@ -524,7 +534,7 @@ const ru = {
   'conn.ct.duplicate': 'Этот кабинет уже добавлен',
   'conn.ct.remove': 'Удалить кабинет {id}',
   'costs.title': 'Расходы на рекламу',
-  'costs.intro': 'CSV с колонками: дата, источник, канал, кампания, объявление, ключевое слово, сумма, валюта (как выгрузка Яндекс Метрики). Повторная загрузка тех же строк заменяет их, а не удваивает.',
+  'costs.intro': 'CSV или TSV: формат Яндекс Метрики, выгрузка статистики Директа или VK Рекламы, или своя таблица с колонками «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики». Даты ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, разделитель «;», «,» или табуляция, UTF-8 или Windows-1251. Повторная загрузка тех же строк заменяет их, а не удваивает.',
   'costs.file': 'Файл CSV',
   'costs.reading': 'Читаем файл…',
   'costs.tooBig': 'Файл больше 30 МБ — разделите его на части по месяцам.',
@@ -533,9 +543,9 @@ const ru = {
   'costs.line': 'Строка {line}:',
   'costs.moreErrors': 'и ещё {n}',
   'costs.skipErrors': 'Загрузить без ошибочных строк',
-  'costs.previewCaption': 'Первые {n} строк',
-  'costs.import': 'Загрузить {rows} строк',
-  'costs.imported': 'Загружено из «{file}»: {rows} строк на {total}. CPL и ROMI в отчётах уже пересчитаны.',
+  'costs.previewCaption': '=1 Первая строка|one Первая {n} строка|few Первые {n} строки|other Первые {n} строк',
+  'costs.import': 'one Загрузить {n} строку|few Загрузить {n} строки|other Загрузить {n} строк',
+  'costs.imported': 'one Загружена из «{file}» {n} строка на {total}. CPL и ROMI в отчётах уже пересчитаны.|few Загружено из «{file}» {n} строки на {total}. CPL и ROMI в отчётах уже пересчитаны.|other Загружено из «{file}» {n} строк на {total}. CPL и ROMI в отчётах уже пересчитаны.',
   'costs.deleted': 'Загрузка удалена, отчёты пересчитаны.',
   'costs.batches': 'Загруженные файлы',
   'costs.none': 'Расходы ещё не загружены — без них CPL, CPO и ROMI не считаются.',
@@ -549,7 +559,7 @@ const ru = {
   'costs.col.rows': 'Строк',
   'costs.col.total': 'Сумма',
   'norm.title': 'Нормализация UTM-меток',
-  'norm.intro': 'Разные написания одного источника сводятся к одному: «yandex.ru», «Yandex» → «yandex». Правила применяются к звонкам, заявкам, лидам, сделкам и расходам; пересинхронизация не нужна.',
+  'norm.intro': 'Источник, тип трафика и кампания сравниваются без учёта регистра, а в отчётах показываются так, как их чаще всего пишут. Замены сводят разные написания к одному: «yandex.ru», «ya.ru» → «yandex». Правила применяются к звонкам, заявкам, лидам, сделкам и расходам; пересинхронизация не нужна.',
   'norm.from': 'Значение в данных',
   'norm.to': 'Заменить на',
   'norm.affected': 'Затронет',
@@ -574,7 +584,7 @@ const ru = {
   'norm.toRequired': 'Введите, на что заменить',
   'norm.duplicate': 'Для этого значения уже есть правило',
   'norm.directSources': 'Прямые заходы — источники (через запятую)',
-  'norm.directMediums': 'Прямые заходы — каналы (через запятую)',
+  'norm.directMediums': 'Прямые заходы — типы трафика (через запятую)',
   'norm.directHint': 'Прямые касания пропускает модель «Последний значимый переход»; пустой источник — всегда прямой.',
   'norm.directHits': 'Сейчас под это подходит записей: {records}.',
   'norm.saved': 'Сохранено — отчёты пересчитаны по новым правилам',
@@ -593,8 +603,8 @@ const ru = {
   'export.pivot': 'Лист для сводной таблицы (по дням)',
   'export.decimalComma': 'Десятичная запятая в CSV',
   'export.running': 'Выгрузка: {stage}…',
-  'export.progress': '{done} из {total} строк',
-  'export.progressUnknown': '{done} строк',
+  'export.progress': 'one {done} из {n} строки|other {done} из {n} строк',
+  'export.progressUnknown': 'one {n} строка|few {n} строки|other {n} строк',
   'export.cancel': 'Отменить выгрузку',
   'export.saved': 'Сохранено: {file}',
   'export.cancelled': 'Выгрузка отменена, файл не сохранён.',
@@ -620,12 +630,48 @@ const ru = {
   'export.schedule.note': 'Выгрузка идёт, пока Skvoz открыт; если приложение было закрыто, она выполнится при следующем запуске.',
   'export.schedule.existing': 'Уже настроено: {list}',
   'export.schedule.delete': 'Удалить расписание',
+  'backup.title': 'Резервные копии и файл базы',
+  'backup.intro': 'Skvoz каждый день сам копирует базу рабочего пространства, пока приложение открыто, и хранит 7 последних копий в папке {folder}.',
+  'backup.introDemo': 'Демо-данные не копируются автоматически — их можно создать заново. Копию можно сделать вручную. Папка: {folder}.',
+  'backup.now': 'Сделать копию сейчас',
+  'backup.making': 'Копирование…',
+  'backup.made': 'Копия сохранена.',
+  'backup.check': 'Проверить файл базы',
+  'backup.checking': 'Проверка…',
+  'backup.state.ok': 'Файл базы в порядке (проверен {time}).',
+  'backup.state.unchecked': 'Файл базы ещё не проверялся — проверка идёт в фоне после сбоя и раз в неделю.',
+  'backup.state.checking': 'Идёт проверка файла базы…',
+  'backup.state.damaged': 'Файл базы повреждён: запись остановлена, данные можно смотреть. Восстановите последнюю исправную копию.',
+  'backup.unclean': 'Прошлый сеанс завершился аварийно — файл будет проверен.',
+  'backup.none': 'Копий пока нет.',
+  'backup.col.at': 'Копия от',
+  'backup.col.size': 'Размер',
+  'backup.mb': '{n} МБ',
+  'backup.next': 'Следующая автоматическая копия: {time}.',
+  'backup.restore': 'Восстановить',
+  'backup.restoreTitle': 'Восстановить копию от {time}?',
+  'backup.restoreText':
+    'База рабочего пространства будет заменена этой копией. Изменения после {time} пропадут: данные Bitrix24 и Calltouch загрузятся при следующей синхронизации, а офлайн-визиты и расходы, внесённые позже, — нет. Заменяемый файл сохранится в папке replaced.',
+  'backup.restored': 'Восстановлено: копия от {time}.',
+  'backup.empty': 'Начать с пустой базы',
+  'backup.emptyTitle': 'Начать с пустой базы?',
+  'backup.emptyText':
+    'Рабочее пространство откроется с пустой базой. Bitrix24 и Calltouch загрузятся заново при синхронизации; офлайн-визиты и расходы восстановить будет нельзя. Прежний файл (если он есть) сохранится в папке replaced.',
+  'backup.emptied': 'Рабочее пространство открыто с пустой базой.',
+  'backup.problemTitle': 'Не открывается',
+  'backup.link': 'Резервные копии',
+  'backup.last': 'Последняя копия: {time}.',
+  'backup.lastNone': 'Резервных копий ещё нет.',
+  'settings.openFailed': 'Не открылось: {message}',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof ru;
 export type Lang = 'ru' | 'en';
 
 const en: Record<MessageKey, string> = {
+  ...screensEn,
+  ...costsEn,
+  ...channelsEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',
@@ -653,7 +699,7 @@ const en: Record<MessageKey, string> = {
   'common.retry': 'Retry',
   'common.loading': 'Loading…',
   'common.errorTitle': 'Could not load the data',
-  'common.errorCode': 'Error code: {code}',
+  'common.errorCode': 'What happened: {code}',
   'common.save': 'Save',
   'common.cancel': 'Cancel',
   'common.create': 'Create',
@@ -691,8 +737,8 @@ const en: Record<MessageKey, string> = {
   // ---- period bar and dashboard (issue 6: period bar / dashboard) ----
   'bar.label': 'Report settings',
   'bar.anchor': 'Counting',
-  'bar.anchor.data': 'from the last data',
-  'bar.anchor.today': 'from today',
+  'bar.anchor.data': 'to the data',
+  'bar.anchor.today': 'to today',
   'bar.anchor.hint': 'From the last data: the period ends on the last day with data, even when sync has not run for a while.',
   'bar.compare': 'Compare with',
   'bar.compare.none': 'No comparison',
@@ -745,7 +791,7 @@ const en: Record<MessageKey, string> = {
   'dashboard.unattributedRevenue': 'and {share} of revenue',
   'dashboard.unattributedNone': 'Every lead of the period is attributed',
   'dashboard.unattributedWhy': 'Why?',
-  'dashboard.unattributedFiltered': 'With a source, medium or campaign filter the report has no unattributed row',
+  'dashboard.unattributedFiltered': 'With a channel, source, medium or campaign filter the report has no unattributed row',
   'kpi.vs': 'vs {from} — {to}',
   'kpi.was': 'was {value}',
   'kpi.points': 'pp',
@@ -838,7 +884,7 @@ const en: Record<MessageKey, string> = {
   'drawer.amount': 'Deal amount',
   'drawer.notWon': 'Not won yet',
   'drawer.window': 'Attribution window',
-  'drawer.windowDays': '{days} days',
+  'drawer.windowDays': 'one {n} day|other {n} days',
   'drawer.reason.no_contact': 'Unattributed: the deal has no phone, e-mail or UTM tags to link it to a channel. Check that managers fill in contacts.',
   'drawer.reason.no_match': 'Unattributed: it has a phone or e-mail, but no call or request with them falls in the window. Check that every site is connected in Calltouch.',
   'drawer.reason.outside_window': 'Unattributed: there are touches, but all outside the attribution window. You can widen it in the settings (up to 180 days).',
@@ -848,7 +894,7 @@ const en: Record<MessageKey, string> = {
   'drawer.weightsCaption': 'Weight of touch {n} under each model',
   'drawer.markov': 'Markov chains split value between channels, not between the touches of one deal, so a touch has no weight of its own under it.',
   'drawer.excluded': 'Not counted: {n}',
-  'drawer.outside': 'Outside the window — more than {days} days before the deal',
+  'drawer.outside': 'one Outside the window — more than {n} day before the deal|other Outside the window — more than {n} days before the deal',
   'drawer.after': 'After the deal — a touch after the conversion gets no value',
   'touch.call': 'Call',
   'touch.request': 'Request',
@@ -873,7 +919,7 @@ const en: Record<MessageKey, string> = {
   'reports.title': 'Reports',
   'reports.groupBy': 'Group by',
   'reports.model': 'Attribution model',
-  'reports.groupHint': 'Levels go in order: source → medium → campaign → content → term.',
+  'reports.groupHint': 'Levels go in order: channel → source → medium → campaign → content → term.',
 
   'model.last_non_direct': 'Last non-direct click',
   'model.last': 'Last touch',
@@ -888,7 +934,7 @@ const en: Record<MessageKey, string> = {
   'model.linear.hint': 'Credit is split equally between all touches.',
   'model.position.hint': '40 % each to the first and last touch, 20 % shared by those in between.',
   'model.time_decay.hint': 'The closer a touch is to the conversion, the more it weighs (halves every 7 days).',
-  'model.markov.hint': 'A channel’s credit is how much conversions would drop without it.',
+  'model.markov.hint': 'A channel’s credit is how much conversions would drop without it. Revenue is split the same way, V·RE(c)/ΣRE: every channel gets the same revenue per conversion credited to it.',
 
   'visits.title': 'Offline visits',
   'visits.emptyTitle': 'Offline visits will appear here',
@@ -1014,7 +1060,7 @@ const en: Record<MessageKey, string> = {
   'error.badReply': 'The engine replied in an unexpected format.',
   'header.choose': 'Choose a workspace',
   'settings.numberRequired': 'Enter a number of days',
-  'table.truncated': 'Showing the first {shown} of {total} rows. Narrow the period or the grouping.',
+  'table.truncated': '=1 Showing the first row of {total}. Narrow the period or the grouping.|other Showing the first {n} of {total} rows. Narrow the period or the grouping.',
   'lang.en': 'English',
   // ---- data health, settings panels, sync UX (issue 6 items 4–6) ----
   'syncui.panel': 'Sync progress',
@@ -1043,6 +1089,7 @@ const en: Record<MessageKey, string> = {
   'syncui.next.config': 'Connect a source in Settings: a Bitrix24 webhook or a Calltouch site with its token.',
   'syncui.next.cancelled': 'Data loaded so far is kept; the next sync continues from there.',
   'syncui.next.other': 'Retry the sync. If it fails again, check the connections in Settings.',
+  'syncui.next.busy': 'Nothing is lost: Skvoz retries the sync by itself as soon as the other process releases the database.',
   'syncui.entity.dictionaries': 'dictionaries',
   'syncui.entity.leads': 'leads',
   'syncui.entity.deals': 'deals',
@@ -1095,12 +1142,15 @@ const en: Record<MessageKey, string> = {
   'health.hint.duplicate_phones': 'Numbers found on two or more leads — possible duplicates. “Total” is distinct lead numbers.',
   'health.hint.unattributed_leads': 'They land on the “Unattributed” row of reports. Reasons below.',
   'health.hint.unattributed_deals': 'They land on the “Unattributed” row of reports. Reasons below.',
+  'health.check.deals_won_time_pending': 'Won deals waiting for their won time',
+  'health.hint.deals_won_time_pending':
+    'Bitrix24 did not return the stage history: the close date (midnight) stands in. Skvoz asks again at the next sync.',
   'health.reason.no_contact': 'no phone, e-mail or UTM',
   'health.reason.no_match': 'no match in Calltouch',
   'health.reason.outside_window': 'touches outside the window',
   'health.reasonHint.no_contact': 'Nothing to link to ads: ask managers to fill in a phone or e-mail.',
   'health.reasonHint.no_match': 'There is a phone or e-mail but no calls or requests with it — check that every Calltouch site is connected.',
-  'health.reasonHint.outside_window': 'Touches exist but earlier than {days} days before the conversion — consider a longer lookback window.',
+  'health.reasonHint.outside_window': 'one Touches exist but earlier than {n} day before the conversion — consider a longer lookback window.|other Touches exist but earlier than {n} days before the conversion — consider a longer lookback window.',
   'health.records.none': 'No records.',
   'health.records.range': '{from}–{to} of {total}',
   'health.records.prev': 'Previous',
@@ -1147,7 +1197,7 @@ const en: Record<MessageKey, string> = {
   'conn.ct.duplicate': 'This site is already added',
   'conn.ct.remove': 'Remove site {id}',
   'costs.title': 'Ad costs',
-  'costs.intro': 'CSV with columns: date, source, medium, campaign, content, term, amount, currency (like a Yandex Metrica export). Importing the same rows again replaces them, never doubles them.',
+  'costs.intro': 'CSV or TSV: the Yandex Metrica format, a Yandex Direct or VK Ads statistics export, or your own table with «Дата», «Источник», «Канал», «Кампания», «Расход», «Показы», «Клики» (or the English names). Dates DD.MM.YYYY or YYYY-MM-DD, delimiter “;”, “,” or tab, UTF-8 or Windows-1251. Importing the same rows again replaces them, never doubles them.',
   'costs.file': 'CSV file',
   'costs.reading': 'Reading the file…',
   'costs.tooBig': 'The file is over 30 MB — split it by month.',
@@ -1156,9 +1206,9 @@ const en: Record<MessageKey, string> = {
   'costs.line': 'Line {line}:',
   'costs.moreErrors': 'and {n} more',
   'costs.skipErrors': 'Import without the faulty lines',
-  'costs.previewCaption': 'The first {n} rows',
-  'costs.import': 'Import {rows} rows',
-  'costs.imported': 'Imported from “{file}”: {rows} rows for {total}. CPL and ROMI in the reports are updated.',
+  'costs.previewCaption': '=1 The first row|other The first {n} rows',
+  'costs.import': 'one Import {n} row|other Import {n} rows',
+  'costs.imported': 'one Imported from “{file}”: {n} row for {total}. CPL and ROMI in the reports are updated.|other Imported from “{file}”: {n} rows for {total}. CPL and ROMI in the reports are updated.',
   'costs.deleted': 'Import deleted, reports updated.',
   'costs.batches': 'Imported files',
   'costs.none': 'No costs yet — CPL, CPO and ROMI need them.',
@@ -1172,7 +1222,7 @@ const en: Record<MessageKey, string> = {
   'costs.col.rows': 'Rows',
   'costs.col.total': 'Total',
   'norm.title': 'UTM normalisation',
-  'norm.intro': 'Different spellings of one source become one: “yandex.ru”, “Yandex” → “yandex”. Rules apply to calls, requests, leads, deals and costs; no re-sync is needed.',
+  'norm.intro': 'Source, medium and campaign are compared ignoring case, and reports show them as they are most often written. Replacements make different spellings one: “yandex.ru”, “ya.ru” → “yandex”. Rules apply to calls, requests, leads, deals and costs; no re-sync is needed.',
   'norm.from': 'Value in the data',
   'norm.to': 'Replace with',
   'norm.affected': 'Affects',
@@ -1216,8 +1266,8 @@ const en: Record<MessageKey, string> = {
   'export.pivot': 'Sheet for a pivot table (by day)',
   'export.decimalComma': 'Decimal comma in CSV',
   'export.running': 'Exporting: {stage}…',
-  'export.progress': '{done} of {total} rows',
-  'export.progressUnknown': '{done} rows',
+  'export.progress': 'one {done} of {n} row|other {done} of {n} rows',
+  'export.progressUnknown': 'one {n} row|other {n} rows',
   'export.cancel': 'Cancel the export',
   'export.saved': 'Saved: {file}',
   'export.cancelled': 'Export cancelled, no file was saved.',
@@ -1243,6 +1293,40 @@ const en: Record<MessageKey, string> = {
   'export.schedule.note': 'Exports run while Skvoz is open; if the app was closed, the export runs on the next start.',
   'export.schedule.existing': 'Already set up: {list}',
   'export.schedule.delete': 'Delete the schedule',
+
+  'backup.title': 'Backups and the database file',
+  'backup.intro': 'While the app is open, Skvoz copies the workspace database every day and keeps the last 7 copies in {folder}.',
+  'backup.introDemo': 'Demo data is not copied automatically — it can be generated again. You can make a copy by hand. Folder: {folder}.',
+  'backup.now': 'Back up now',
+  'backup.making': 'Copying…',
+  'backup.made': 'Backup saved.',
+  'backup.check': 'Check the database file',
+  'backup.checking': 'Checking…',
+  'backup.state.ok': 'The database file is sound (checked {time}).',
+  'backup.state.unchecked': 'The database file has not been checked yet — it is checked in the background after a crash and weekly.',
+  'backup.state.checking': 'Checking the database file…',
+  'backup.state.damaged': 'The database file is damaged: writing is stopped, the data can still be viewed. Restore the latest sound backup.',
+  'backup.unclean': 'The last session ended abnormally — the file will be checked.',
+  'backup.none': 'No backups yet.',
+  'backup.col.at': 'Backup of',
+  'backup.col.size': 'Size',
+  'backup.mb': '{n} MB',
+  'backup.next': 'Next automatic backup: {time}.',
+  'backup.restore': 'Restore',
+  'backup.restoreTitle': 'Restore the backup of {time}?',
+  'backup.restoreText':
+    'The workspace database will be replaced by this backup. Changes after {time} are lost: Bitrix24 and Calltouch data comes back with the next sync, offline visits and costs entered later do not. The replaced file is kept in the replaced folder.',
+  'backup.restored': 'Restored: the backup of {time}.',
+  'backup.empty': 'Start with an empty database',
+  'backup.emptyTitle': 'Start with an empty database?',
+  'backup.emptyText':
+    'The workspace opens with an empty database. Bitrix24 and Calltouch load again with a sync; offline visits and costs cannot be recovered. The previous file (if any) is kept in the replaced folder.',
+  'backup.emptied': 'The workspace is open with an empty database.',
+  'backup.problemTitle': 'Does not open',
+  'backup.link': 'Backups',
+  'backup.last': 'Latest backup: {time}.',
+  'backup.lastNone': 'No backups yet.',
+  'settings.openFailed': 'Did not open: {message}',
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { ru, en };
@@ -1263,6 +1347,34 @@ export function t(key: MessageKey, params?: Params, lang: Lang = current): strin
   const text = dictionaries[lang][key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * A message with plural forms, by `Intl.PluralRules` of the language: the forms are separated by
+ * `|`, each starts with its category (`=1` for exactly one, then `one`, `few`, `many`, `other`):
+ * `'=1 Первая строка|one Первая {n} строка|few Первые {n} строки|many Первые {n} строк|other …'`.
+ * `{n}` is the count in the language's number format; other placeholders as in `t`.
+ */
+export function tn(key: MessageKey, n: number, params: Params = {}, lang: Lang = current): string {
+  const text = dictionaries[lang][key];
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang === 'ru' ? 'ru-RU' : 'en-GB')));
+  const forms = new Map<string, string>();
+  for (const part of text.split('|')) {
+    const i = part.indexOf(' ');
+    forms.set(part.slice(0, i), part.slice(i + 1));
+  }
+  const form = forms.get(`=${n}`) ?? forms.get(rules.select(n)) ?? forms.get('other') ?? text;
+  const count = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 2 }).format(n);
+  return form.replace(/\{(\w+)\}/g, (m, name: string) => (name === 'n' ? count : name in params ? String(params[name]) : m));
+}
+
+/** An error code in words («нет сети», not `network`); an unknown code as it is. */
+export function errorKind(code: string, lang: Lang = current): string {
+  const key = `errorCode.${code}` as MessageKey;
+  return key in dictionaries[lang] ? t(key, undefined, lang) : code;
 }
 
 export function modelName(model: Model, lang: Lang = current): string {

@@ -1,7 +1,7 @@
 // KPI cards: the value, its change against the comparison period, and whether that change is good
 // news. Pure, tested in Node; the card component only draws what this returns.
 import type { Metrics } from '@shared/metrics';
-import { TABLE_METRICS, METRIC_KIND, type TableMetric } from './report';
+import { TABLE_METRICS, METRIC_KIND, displayValue, type TableMetric } from './report';
 
 /** Metrics where less is better: a rise is bad news (shown in the danger colour). */
 export const LOWER_IS_BETTER: ReadonlySet<TableMetric> = new Set<TableMetric>(['cost', 'cpl']);
@@ -46,8 +46,9 @@ export function kpiDelta(metric: TableMetric, value: number | null, previous: nu
 /** The dashboard's cards in order; deltas only when a comparison period was asked for. */
 export function buildKpis(totals: Metrics, previous?: Metrics | null): Kpi[] {
   return TABLE_METRICS.map((metric) => {
-    const value = totals[metric];
-    const prev = previous ? previous[metric] : null;
+    // CPL without cost is unknown, not 0 ₽ (docs/REPORTS.md)
+    const value = displayValue(metric, totals);
+    const prev = previous ? displayValue(metric, previous) : null;
     return { metric, value, previous: prev, delta: previous ? kpiDelta(metric, value, prev) : null };
   });
 }

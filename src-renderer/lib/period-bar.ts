@@ -4,7 +4,7 @@ import type { Compare, ReportFilters } from '@shared/contract';
 import { DIMENSIONS, type Dimension } from '@shared/metrics';
 import { comparePeriod, type Period } from '@shared/periods';
 
-export const COMPARE_CHOICES = ['none', 'previous', 'weekdays1', 'weekdays4', 'year', 'custom'] as const;
+export const COMPARE_CHOICES = ['none', 'previous', 'month', 'year', 'weekdays1', 'weekdays4', 'custom'] as const;
 export type CompareChoice = (typeof COMPARE_CHOICES)[number];
 
 export function compareChoice(c: Compare | null | undefined): CompareChoice {
@@ -24,6 +24,8 @@ export function compareOf(choice: CompareChoice, period: Period, custom?: Period
       return { kind: 'weekdays', weeks: 1 };
     case 'weekdays4':
       return { kind: 'weekdays', weeks: 4 };
+    case 'month':
+      return { kind: 'month' };
     case 'year':
       return { kind: 'year' };
     case 'custom': {

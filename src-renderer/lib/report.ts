@@ -1,7 +1,7 @@
 // Pure helpers for report tables: labels, sorting, emptiness. Tested in Node.
 import type { ReportResult, ReportRow } from '@shared/contract';
 import { METRICS, type Dimension, type Metric, type Metrics, type Model } from '@shared/metrics';
-import { formatMoney, formatNumber, formatPercent, formatSignedPercent, formatSignedPoints } from './format';
+import { countDigits, formatFixed, formatMoney, formatNumber, formatPercent, formatSignedPercent, formatSignedPoints } from './format';
 
 /** Metric columns of the dashboard and report tables, in order (also the default column set). */
 export const TABLE_METRICS = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'] as const;
@@ -27,17 +27,22 @@ export const METRIC_KIND: Record<Metric, MetricKind> = {
   cpo: 'money',
   romi: 'percent',
   drr: 'percent',
+  impressions: 'count',
+  clicks: 'count',
+  ctr: 'percent',
+  cpc: 'money',
 };
 
 /** Metrics where less is better (a rise is shown as bad news). */
-const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set(['cost', 'cpl', 'cpo', 'drr']);
+const LOWER_IS_BETTER: ReadonlySet<Metric> = new Set(['cost', 'cpl', 'cpo', 'drr', 'cpc']);
 
 /** The column chooser's groups over every REPORTS.md metric, in display order. */
-export const METRIC_GROUPS: { id: 'tracking' | 'conversions' | 'money' | 'ratios'; metrics: Metric[] }[] = [
+export const METRIC_GROUPS: { id: 'tracking' | 'conversions' | 'money' | 'ratios' | 'ads'; metrics: Metric[] }[] = [
   { id: 'tracking', metrics: ['calls', 'uniqueTargetCalls', 'requests', 'uniqueTargetRequests'] },
   { id: 'conversions', metrics: ['leads', 'deals', 'wonDeals', 'visits'] },
   { id: 'money', metrics: ['revenue', 'visitRevenue', 'cost', 'avgCheck'] },
   { id: 'ratios', metrics: ['crLeadToDeal', 'crDealToWon', 'cpl', 'cpo', 'romi', 'drr'] },
+  { id: 'ads', metrics: ['impressions', 'clicks', 'ctr', 'cpc'] },
 ];
 
 /** The visible columns of a view: its own list, or the default set when empty; in METRICS order. */
@@ -145,16 +150,40 @@ export function isEmptyReport(r: ReportResult): boolean {
   return ACTIVITY.every((k) => (r.totals[k] ?? 0) === 0);
 }
 
-/** A metric cell's text in the Russian format of its kind (`rounded`: money without kopecks). */
-export function formatMetric(metric: Metric, value: number | null | undefined, currency: string, rounded = false): string {
+/**
+ * A metric cell's text in the Russian format of its kind (docs/REPORTS.md «Display formats»):
+ * money in whole roubles, percents with one decimal, counts with `digits` decimals — the column's
+ * own number (see `columnDigits`), so a column never mixes `633` and `51,5`; without it, up to two.
+ */
+export function formatMetric(metric: Metric, value: number | null | undefined, currency: string, digits?: number): string {
   switch (METRIC_KIND[metric]) {
     case 'money':
-      return formatMoney(value, currency, rounded);
+      return formatMoney(value, currency);
     case 'percent':
       return formatPercent(value);
     case 'count':
-      return formatNumber(value);
+      return digits === undefined ? formatNumber(value) : formatFixed(value, digits);
   }
+}
+
+/** The decimals of a whole column: counts as many as any value needs (0–2); others their fixed format. */
+export function columnDigits(metric: Metric, values: Iterable<number | null | undefined>): number | undefined {
+  return METRIC_KIND[metric] === 'count' ? countDigits(values) : undefined;
+}
+
+/** Ratios over cost: shown as «—» on a row without cost (unknown cost, not a free lead). */
+export const COST_RATIOS: ReadonlySet<Metric> = new Set(['cpl', 'cpo', 'drr']);
+
+/**
+ * The value a cell shows: the engine's, except CPL, CPO and ДРР of a row without cost, which
+ * are unknown rather than 0 (docs/REPORTS.md «CPL, CPO and ДРР without cost»).
+ */
+export function displayValue(metric: Metric, row: Partial<Metrics> | null | undefined): number | null {
+  if (!row) return null;
+  const v = row[metric];
+  if (v === null || v === undefined) return null;
+  if (COST_RATIOS.has(metric) && !row.cost) return null;
+  return v;
 }
 
 /** A metric column of the tree table; `model` set in the model comparison (one group per model). */
@@ -172,8 +201,11 @@ export function modelColumns(models: readonly Model[], metrics: readonly Metric[
   return models.flatMap((model) => metrics.map((metric) => ({ key: `${model}.${metric}`, metric, model })));
 }
 
-/** Default metrics of the model comparison when the view keeps the default columns: fewer, it is wide. */
-export const MODEL_METRICS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue'];
+/**
+ * Default metrics per model in the model comparison (the cost, the same under every model, is
+ * shown once before them): which channel brings leads and revenue at what cost under each model.
+ */
+export const MODEL_METRICS: Metric[] = ['leads', 'revenue', 'cpl', 'romi'];
 
 /**
  * The unattributed row is never hidden: a period where every conversion found its channel still

@@ -21,8 +21,15 @@ class Router {
     return () => window.removeEventListener('hashchange', on);
   }
 
-  go(r: Route): void {
-    location.hash = routeHref(r);
+  /** Goes to a screen; `section`: the id of a heading there to scroll to (`#/settings/costs-title`). */
+  go(r: Route, section?: string): void {
+    location.hash = section ? `${routeHref(r)}/${section}` : routeHref(r);
+  }
+
+  /** The section asked for in the address, if any. */
+  section(): string | null {
+    const rest = location.hash.replace(/^#\/?[^/?]*\/?/, '');
+    return /^[a-z][a-z0-9-]*$/.test(rest) ? rest : null;
   }
 }
 

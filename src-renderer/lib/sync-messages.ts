@@ -60,6 +60,8 @@ export function nextStep(code: AppError['code']): { hint: string; action: 'setti
       return { hint: t('syncui.next.config'), action: 'settings' };
     case 'cancelled':
       return { hint: t('syncui.next.cancelled'), action: 'retry' };
+    case 'busy':
+      return { hint: t('syncui.next.busy'), action: null };
     default:
       return { hint: t('syncui.next.other'), action: 'retry' };
   }

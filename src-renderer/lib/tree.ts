@@ -72,6 +72,8 @@ export type FlatRow<R> =
       setsize: number;
     }
   | { type: 'deal'; key: string; parent: string; depth: number; deal: DealListItem; posinset: number; setsize: number }
+  /** the column captions of a deal list (its rows have their own columns, not the metrics') */
+  | { type: 'deals-head'; key: string; parent: string; depth: number }
   | { type: 'loading' | 'empty'; key: string; parent: string; depth: number }
   | { type: 'error'; key: string; parent: string; depth: number; message: string }
   | { type: 'more'; key: string; parent: string; depth: number; shown: number; total: number; loading: boolean };
@@ -121,6 +123,7 @@ export function flatten<R extends TreeSource>(o: FlattenOptions<R>): FlatRow<R>[
         else walk(c.rows, c.compare, d, key);
       } else {
         if (c.items.length === 0 && !c.error) out.push({ type: 'empty', key: `${key}/empty`, parent: key, depth: d });
+        if (c.items.length > 0) out.push({ type: 'deals-head', key: `${key}/head`, parent: key, depth: d });
         c.items.forEach((deal, j) =>
           out.push({ type: 'deal', key: `${key}/deal:${deal.id}`, parent: key, depth: d, deal, posinset: j + 1, setsize: c.total }),
         );
@@ -158,22 +161,29 @@ export function treeKey<R>(key: string, rows: readonly FlatRow<R>[], index: numb
   if (n === 0) return null;
   const i = Math.min(Math.max(index, 0), n - 1);
   const row = rows[i]!;
+  // a deal list's caption row is not a stop: moves pass over it (the other way at an edge)
+  const move = (to: number, dir: 1 | -1): TreeAction => {
+    let j = Math.min(Math.max(to, 0), n - 1);
+    while (rows[j]?.type === 'deals-head' && j + dir >= 0 && j + dir < n) j += dir;
+    if (rows[j]?.type === 'deals-head') j -= dir;
+    return { type: 'move', index: Math.min(Math.max(j, 0), n - 1) };
+  };
   switch (key) {
     case 'ArrowDown':
-      return { type: 'move', index: Math.min(i + 1, n - 1) };
+      return move(i + 1, 1);
     case 'ArrowUp':
-      return { type: 'move', index: Math.max(i - 1, 0) };
+      return move(i - 1, -1);
     case 'Home':
-      return { type: 'move', index: 0 };
+      return move(0, 1);
     case 'End':
-      return { type: 'move', index: n - 1 };
+      return move(n - 1, -1);
     case 'PageDown':
-      return { type: 'move', index: Math.min(i + Math.max(page, 1), n - 1) };
+      return move(i + Math.max(page, 1), 1);
     case 'PageUp':
-      return { type: 'move', index: Math.max(i - Math.max(page, 1), 0) };
+      return move(i - Math.max(page, 1), -1);
     case 'ArrowRight':
       if (row.type === 'group' && row.expandable && !row.expanded) return { type: 'expand', key: row.key };
-      if (row.type === 'group' && row.expanded && i + 1 < n) return { type: 'move', index: i + 1 };
+      if (row.type === 'group' && row.expanded && i + 1 < n) return move(i + 1, 1);
       return null;
     case 'ArrowLeft': {
       if (row.type === 'group' && row.expanded) return { type: 'collapse', key: row.key };

@@ -95,11 +95,7 @@ export function phoneEcho(raw: string): string | null {
   return raw.trim() === '' ? null : normalisePhone(raw);
 }
 
-/** `+79161234567` → `+7 916 123-45-67` for reading; other numbers as stored. */
-export function formatPhone(e164: string): string {
-  const m = /^\+7(\d{3})(\d{3})(\d{2})(\d{2})$/.exec(e164);
-  return m ? `+7 ${m[1]} ${m[2]}-${m[3]}-${m[4]}` : e164;
-}
+export { formatPhone } from './format';
 
 export function emailEcho(raw: string): string | null {
   return raw.trim() === '' ? null : normaliseEmail(raw);

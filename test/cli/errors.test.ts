@@ -62,7 +62,7 @@ describe('one line in Russian and English', () => {
     writeFileSync(join(bad, 'skvoz.db'), 'это не база данных'.repeat(100));
     rmSync(join(bad, 'skvoz.db-wal'), { force: true });
     rmSync(join(bad, 'skvoz.db-shm'), { force: true });
-    expectOneLineError(await cli([...REPORT, '--workspace', bad]), /повреждён или это не база Skvoz/, /damaged or is not a Skvoz database/);
+    expectOneLineError(await cli([...REPORT, '--workspace', bad]), /«Испорченное» повреждён и не читается/, /skvoz restore/, /damaged/);
   });
 
   it('a PDF browser that cannot start', async () => {
@@ -84,7 +84,8 @@ describe('one line in Russian and English', () => {
     const cases: [unknown, RegExp][] = [
       [argErr(['--nope']), /^неизвестный параметр --nope .* \/ unknown option --nope/],
       [Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' }), /только для чтения .* \/ .*read-only/],
-      [Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), /занята другим процессом .* \/ the database is busy/],
+      [Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), /^База занята другим процессом .* \/ the database is busy/],
+      [Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), /^Файл базы рабочего пространства повреждён: запись в него остановлена.* \/ .*damaged/],
       [new EngineError('internal', 'Внутренняя ошибка: attempt to write a readonly database'), /только для чтения .* \/ .*read-only/],
       [new EngineError('internal', "Внутренняя ошибка: EACCES: permission denied, open '/srv/x.csv'"), /^нет доступа к \/srv\/x\.csv .* \/ permission denied: \/srv\/x\.csv$/],
       [Object.assign(new Error("EPERM: operation not permitted, rename '/a'"), { code: 'EPERM', path: '/a' }), /^нет доступа к \/a .*\/ operation not permitted/],

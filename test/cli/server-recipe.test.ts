@@ -17,10 +17,8 @@ import { generateDemo } from '../../src-main/engine/demo';
 import { MemoryDataset, seedFromDemo, startFakeCalltouch, type FakeCalltouch } from '../fakes/calltouch';
 import type { FakeBitrix24 } from '../fakes/bitrix24';
 import { demoData, startFake } from '../bitrix24/helpers';
-import { BIN, ROOT } from './helpers';
+import { ROOT } from './helpers';
 
-/** `skvoz init` comes from another branch (issue 15); until it is merged the recipe test waits. */
-const HAS_INIT = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout.includes('  skvoz init ');
 const SITE = 43769;
 const TOKEN = 'server-token';
 let root: string;
@@ -96,7 +94,7 @@ describe('skvoz on a server', () => {
     expect(pdf.stderr).toMatch(/^skvoz: для PDF нужен браузер.* \/ PDF needs a browser/);
   });
 
-  it.skipIf(!HAS_INIT)('the README recipe: init, the crontab sync and export against the fakes (needs `skvoz init`, issue 15)', { timeout: 300_000 }, async () => {
+  it('the README recipe: init, the crontab sync and export against the fakes', { timeout: 300_000 }, async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Сервер / Server'), readme.indexOf('\n## ', readme.indexOf('## Сервер / Server') + 5));
     const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1]!, lines: m[2]!.split('\n').filter((l) => l.trim() && !l.startsWith('#')) }));

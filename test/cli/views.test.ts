@@ -24,7 +24,7 @@ describe('saved views from the command line', () => {
     expect(table.code, table.err).toBe(0);
     const lines = table.out.trim().split('\n');
     expect(lines[0]).toBe('Название\tПериод\tСейчас\tГруппировка\tМодель');
-    expect(lines[1]).toMatch(/^Яндекс по кампаниям\tпрошлый месяц\t\d\d\.\d\d\.\d{4} – \d\d\.\d\d\.\d{4}\tИсточник → Канал → Кампания\t/);
+    expect(lines[1]).toMatch(/^Яндекс по кампаниям\tпрошлый месяц\t\d\d\.\d\d\.\d{4} – \d\d\.\d\d\.\d{4}\tИсточник → Тип трафика → Кампания\t/);
     expect(lines[2]).toMatch(/^Неделя\t7 дней\t/);
     const json = JSON.parse((await cli(['views', 'list', '--workspace', ws, '--format', 'json'])).out) as { name: string; from: string; to: string }[];
     expect(json.map((v) => v.name)).toEqual(['Яндекс по кампаниям', 'Неделя']);

@@ -72,7 +72,7 @@ describe('costs CSV (Yandex Metrica layout)', () => {
 
   it('refuses a file without the required columns', () => {
     const p = parseCostsCsv(enc('Day,Source,Money\n2026-03-01,x,1\n'), 'RUB');
-    expect(p.errors[0]!.message).toMatch(/Date, UTMSource, Expenses/);
+    expect(p.errors[0]!.message).toMatch(/Нет обязательных колонок:.*«Расход»/);
   });
 
   it('record parser handles CRLF and newlines inside quotes', () => {

@@ -80,6 +80,17 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('0007 adds the list of won deals waiting for their won time, keeping rows', () => {
+    const db = new Database(':memory:');
+    migrate(db, 6);
+    db.prepare('INSERT INTO b24_deal (id, created_at, modified_at) VALUES (7, 2000, 2000)').run();
+    expect(migrate(db, 7)).toBe(7);
+    expect(db.prepare('SELECT count(*) AS n FROM b24_deal').get()).toEqual({ n: 1 });
+    db.prepare("INSERT INTO b24_won_pending (deal_id, first_failed_at, last_error) VALUES (7, 5, 'OPERATION_TIME_LIMIT')").run();
+    expect(db.prepare('SELECT attempts FROM b24_won_pending').get()).toEqual({ attempts: 1 });
+    db.close();
+  });
+
   it('applies all pending steps in one transaction: a failing step leaves version and schema untouched', () => {
     const db = new Database(':memory:');
     const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE x (a); SELECT * FROM nope;') }];

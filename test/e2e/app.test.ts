@@ -95,6 +95,28 @@ describe('app shell (empty workspace)', () => {
     await page.getByTestId('sync-error').getByRole('button', { name: 'Скрыть' }).click();
   });
 
+  it('during the first sync: «идёт первая загрузка» on the screens, no bar at 30 % beside «0 из 0»', async () => {
+    await open('dashboard');
+    await page.getByTestId('empty-workspace-data').waitFor();
+    const runId = 'run-first';
+    await emitToPage(page, 'sync:progress', { runId, source: 'bitrix24', entity: 'leads', done: 0, total: 0, ratePerSec: 0, requests: 1 });
+    await page.getByTestId('empty-first-sync').waitFor();
+    expect(await page.getByTestId('empty-first-sync').textContent()).toContain('Идёт первая загрузка');
+    expect(await page.getByTestId('empty-workspace-data').count()).toBe(0);
+    const source = page.locator('[data-testid="sync-source"][data-source="bitrix24"]');
+    await source.waitFor();
+    expect(await source.getByTestId('sync-rows').textContent()).toBe('считаем, сколько загружать…');
+    expect(await source.getByTestId('sync-rows').textContent()).not.toContain('0 из 0');
+    // no known total: the bar is a moving stripe over its whole width, not a 30 % block
+    expect(await source.locator('.fill').evaluate((el) => (el as unknown as { style: { width: string } }).style.width)).toBe('100%');
+    expect(await page.getByTestId('sync').textContent()).not.toContain('0 из 0');
+    await open('reports');
+    await emitToPage(page, 'sync:progress', { runId, source: 'bitrix24', entity: 'leads', done: 50, total: 400, ratePerSec: 20, requests: 2 });
+    await page.getByTestId('empty-first-sync').waitFor();
+    await emitToPage(page, 'sync:finished', { runId, ok: true, error: null, rows: { bitrix24: 0 } });
+    await page.getByTestId('empty-workspace-data').waitFor();
+  });
+
   it('says in the header while the engine recomputes attribution, and stops saying it when done', async () => {
     await open('dashboard');
     const line = page.getByTestId('recompute');
@@ -116,6 +138,9 @@ describe('app shell (empty workspace)', () => {
       await err.waitFor();
       expect(await err.getAttribute('data-code')).toBe('network');
       expect(await err.textContent()).toContain('Тестовый сбой: движок не ответил.');
+      // the code in words, not `network`
+      expect(await err.textContent()).toContain('нет связи с сервисом');
+      expect(await err.textContent()).not.toContain('network');
       await screenshot(page, 'error-state-light');
       fail = false;
       await err.getByRole('button', { name: 'Повторить' }).click();

@@ -43,12 +43,17 @@ describe('export menu', () => {
     const file = join(h.exports.dialog.dir, text.split('Сохранено: ')[1]!.split('\n')[0]!.trim());
     expect(existsSync(file)).toBe(true);
     const [, from, to] = /_(\d{4}-\d\d-\d\d)_(\d{4}-\d\d-\d\d)\.xlsx$/.exec(file)!;
-    const want = (await h.call('reports:query', { from: from!, to: to!, groupBy: ['source'] })) as ReportResult;
+    const want = (await h.call('reports:query', { from: from!, to: to!, groupBy: ['channel', 'source'] })) as ReportResult;
     const sheet = (await readXlsx(file)).getWorksheet('Отчёт')!;
     const total = sheet.getRow(sheet.rowCount);
     expect(total.getCell(1).value).toBe('Итого');
-    expect(total.getCell(6).value as number).toBeCloseTo(want.totals.leads, 9);
+    // the channel and source columns, then calls … leads
+    expect(total.getCell(7).value as number).toBeCloseTo(want.totals.leads, 9);
     await screenshot(page, 'export-saved-dashboard');
+    // the file can be opened, or shown in its folder, right from the notice
+    await notice.getByTestId('export-open').click();
+    await notice.getByTestId('export-reveal').click();
+    await expect.poll(() => h.exports.opened.slice()).toEqual([`open ${file}`, `reveal ${file}`]);
 
     await page.getByTestId('export-button').click();
     await page.getByTestId('export-pdf').click();
@@ -108,6 +113,21 @@ describe('export menu', () => {
     const list = await h.call('schedules:list');
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ folder: h.exports.dialog.dir, frequency: 'weekly', weekday: 5, time: '07:30', format: 'xlsx', enabled: true });
+  });
+
+  it('offers to save the report when a schedule is asked for an unsaved one, then sets the schedule', async () => {
+    await open('reports');
+    await page.getByTestId('report-tree').waitFor();
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-schedule').click();
+    const dialog = page.getByTestId('export-schedule-dialog');
+    await dialog.getByTestId('schedule-save-view').waitFor();
+    await dialog.getByTestId('schedule-view-name').fill('Отчёт для расписания');
+    await dialog.getByTestId('schedule-view-save').click();
+    await dialog.getByTestId('schedule-folder').waitFor();
+    expect((await h.call('views:list')).map((v) => v.name)).toContain('Отчёт для расписания');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('shows a clear message when the save dialog is refused by the shell', async () => {

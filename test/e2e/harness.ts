@@ -19,6 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CALL_CHANNELS, isShellChannel, type CallChannel, type EngineChannel, type EventChannel } from '@shared/channels';
 import {
   inputSchemas,
+  SecretKeySchema,
   type AppError,
   type DemoSize,
   type EventPayloads,
@@ -27,6 +28,7 @@ import {
   type Result,
   type SecretKey,
   type SecretsStatus,
+  type SourceKind,
 } from '@shared/contract';
 import { Engine, type SourceTester } from '../../src-main/engine/engine';
 import type { SourceOverrides, SourceSync } from '../../src-main/engine/sync/orchestrator';
@@ -178,7 +180,9 @@ export class TestSecrets {
     }
     if (channel === 'secrets:set') {
       const v = parsed.data as Input<'secrets:set'>;
-      const key: SecretKey = v.kind === 'bitrix24_webhook' ? { kind: v.kind } : { kind: v.kind, siteId: v.siteId };
+      const { value: _value, ...rest } = v;
+      void _value;
+      const key = SecretKeySchema.parse(rest);
       this.provider.set(key, v.value);
       if (v.kind === 'bitrix24_webhook') this.webhook = v.value;
     } else if (channel === 'secrets:clear') {
@@ -187,6 +191,15 @@ export class TestSecrets {
       if (key.kind === 'bitrix24_webhook') this.webhook = null;
     }
     return { ok: true, value: await this.status() };
+  }
+
+  /** the saved webhook's portal host (the shell opens deal cards there) */
+  host(): string | null {
+    try {
+      return this.webhook ? new URL(this.webhook).host : null;
+    } catch {
+      return null;
+    }
   }
 
   private async status(): Promise<SecretsStatus> {
@@ -202,6 +215,8 @@ export class TestSecrets {
       storageAvailable: true,
       bitrix24: { configured: this.webhook !== null, host },
       calltouch: sites.map((s) => ({ siteId: s.siteId, configured: this.provider.has({ kind: 'calltouch_token', siteId: s.siteId }) })),
+      yandexDirect: this.provider.has({ kind: 'yandex_direct_token', login: '' }) ? [{ login: '', configured: true }] : [],
+      vkAds: { configured: this.provider.has({ kind: 'vk_ads_credentials' }) },
     };
   }
 }
@@ -217,7 +232,7 @@ export interface HarnessOptions {
   overrides?: SourceOverrides;
   /** The connectors (e.g. with fast retry knobs for tests); default: the engine's own. */
   sources?: SourceSync[];
-  testers?: Partial<Record<'bitrix24' | 'calltouch', SourceTester>>;
+  testers?: Partial<Record<SourceKind, SourceTester>>;
 }
 
 /** Returns a reply to use instead of the engine's, or undefined to let the call through. */
@@ -235,7 +250,11 @@ export interface Harness {
   dispatch: Dispatch;
   /** Fault injection: answer some calls from the test. */
   intercept: Interceptor | null;
-  newPage(opts?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  /**
+   * A new page (its own context): 1360×880 in Moscow unless told otherwise. `timezoneId` is the
+   * browser's own zone (the OS zone of the marketer's laptop), which the app must not depend on.
+   */
+  newPage(opts?: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; timezoneId?: string; locale?: string }): Promise<Page>;
   url(hash?: string): string;
   /**
    * A fresh load of the app at `#/route` (a bare hash change would not reload it), booted. The
@@ -275,7 +294,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const problems: string[] = [];
   const server = await startStaticServer(RENDERER_DIR);
   const browser = await launchChromium();
-  const exportShell = testExportShell(engine, () => browser);
+  const exportShell = testExportShell(engine, () => browser, () => secrets.host());
 
   const harness: Harness = {
     engine,
@@ -301,9 +320,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async newPage(o = {}) {
       const context = await browser.newContext({
-        viewport: { width: 1360, height: 880 },
-        locale: 'ru-RU',
-        timezoneId: 'Europe/Moscow',
+        viewport: o.viewport ?? { width: 1360, height: 880 },
+        locale: o.locale ?? 'ru-RU',
+        timezoneId: o.timezoneId ?? 'Europe/Moscow',
         colorScheme: o.colorScheme ?? 'light',
         serviceWorkers: 'block',
       });

@@ -196,7 +196,7 @@ describe('settings and sync against the fakes', () => {
         }
       }
       const sources = page.getByTestId('health-source');
-      expect(await sources.count()).toBe(2);
+      expect(await sources.count()).toBe(4); // Bitrix24, Calltouch, Яндекс Директ, VK Реклама
       expect(await page.locator('[data-testid="health-source"][data-source="bitrix24"]').getAttribute('data-state')).toBe('idle');
 
       // the records of the first check that has any, paged like the engine pages them

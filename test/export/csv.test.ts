@@ -48,7 +48,7 @@ describe('CSV export', () => {
       const want = await ok<ReportResult>(engine.dispatch('reports:query', Q));
       const t = csvTable(readFileSync(path, 'utf8'), opts.delimiter);
       expect(Object.fromEntries(t.params)).toMatchObject({ Период: '01.03.2026 – 31.03.2026', Валюта: 'RUB', 'Часовой пояс': 'Europe/Moscow' });
-      expect(t.header).toEqual(['Источник', 'Канал', 'Кампания', ...METRICS.map((m) => METRIC_LABEL[m])]);
+      expect(t.header).toEqual(['Источник', 'Тип трафика', 'Кампания', ...METRICS.map((m) => METRIC_LABEL[m])]);
       expect(t.rows).toHaveLength(want.rows.length + 1);
       want.rows.forEach((row, i) => {
         const got = t.rows[i]!;

@@ -10,7 +10,7 @@ describe('export menu helpers', () => {
     const s = { base, spec: { groupBy: ['source' as const, 'medium' as const], mode: 'report' as const }, viewName: 'Яндекс', pivot: true };
     expect(exportWhat('report', s)).toEqual({ kind: 'report', query: { ...base, groupBy: ['source', 'medium'] }, sheets: { levels: true, series: true, models: false, pivot: true }, title: 'Яндекс' });
     expect(exportWhat('report', { ...s, spec: { ...s.spec, mode: 'models' } })).toMatchObject({ kind: 'models' });
-    expect(exportWhat('dashboard', s)).toEqual({ kind: 'dashboard', query: { ...base, groupBy: ['source'] } });
+    expect(exportWhat('dashboard', s)).toEqual({ kind: 'dashboard', query: { ...base, groupBy: ['channel', 'source'] } });
     expect(exportWhat('health', s)).toEqual({ kind: 'health' });
     for (const t of ['report', 'dashboard', 'health'] as const) expect(ExportWhatSchema.safeParse(exportWhat(t, s)).success).toBe(true);
   });

@@ -8,6 +8,7 @@ import type { EngineChannel, ShellChannel } from '@shared/channels';
 import { inputSchemas, type Result } from '@shared/contract';
 import type { Engine } from '../../src-main/engine/engine';
 import { ExportShell, type DialogLike } from '../../src-main/shell/exports';
+import { Links } from '../../src-main/shell/links';
 import { pdfWith } from '../../src-main/engine/export/chromium';
 
 export class TestDialog implements DialogLike {
@@ -28,7 +29,10 @@ export class TestDialog implements DialogLike {
 
 export type ExportShellChannel = Exclude<ShellChannel, `secrets:${string}`>;
 
-export function testExportShell(engine: Engine, browser: () => Browser) {
+/** What the app asked the shell to open: `url …`, `open …`, `reveal …`. */
+export type Opened = string[];
+
+export function testExportShell(engine: Engine, browser: () => Browser, portalHost: () => string | null = () => null) {
   const dialog = new TestDialog();
   const shell = new ExportShell({
     dialog,
@@ -37,14 +41,27 @@ export function testExportShell(engine: Engine, browser: () => Browser) {
     printer: (html) => pdfWith(browser() as never, html),
     engine: { call: (c: EngineChannel, i: unknown) => engine.dispatch(c, i), currentWorkspaceId: null },
   });
+  const opened: Opened = [];
+  const links = new Links(
+    {
+      openExternal: async (url) => void opened.push(`url ${url}`),
+      openPath: async (path) => (opened.push(`open ${path}`), ''),
+      showItemInFolder: (path) => void opened.push(`reveal ${path}`),
+    },
+    portalHost,
+    (path) => shell.allowsFile(path),
+  );
   async function dispatch(channel: ExportShellChannel, raw: unknown): Promise<Result<unknown>> {
     const parsed = inputSchemas[channel].safeParse(raw);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: parsed.error.issues[0]?.message ?? 'Неверные данные' } };
     const input = parsed.data as never;
+    if (channel === 'bitrix24:open') return links.openCrm(input);
+    if (channel === 'files:open') return links.openFile(input);
+    if (channel === 'files:reveal') return links.revealFile(input);
     if (channel === 'files:chooseSave') return shell.chooseSave(input);
     if (channel === 'files:chooseFolder') return shell.chooseFolder(input);
     if (channel === 'export:pdf') return shell.pdf(input);
     return shell.png(input);
   }
-  return { dialog, shell, dispatch };
+  return { dialog, shell, dispatch, opened };
 }

@@ -65,7 +65,7 @@ describe('XLSX export', () => {
     for (const [sheet, groupBy] of [['Уровень 1', ['source']], ['Уровень 2', ['source', 'medium']]] as const) {
       const want = await ok<ReportResult>(engine.dispatch('reports:query', { ...Q, groupBy: [...groupBy] }));
       const t = table(wb.getWorksheet(sheet)!);
-      expect(t.header).toEqual([...groupBy.map((g) => (g === 'source' ? 'Источник' : 'Канал')), ...METRICS.map((m) => METRIC_LABEL[m])]);
+      expect(t.header).toEqual([...groupBy.map((g) => (g === 'source' ? 'Источник' : 'Тип трафика')), ...METRICS.map((m) => METRIC_LABEL[m])]);
       expect(t.rows).toHaveLength(want.rows.length + 1);
       want.rows.forEach((row, i) => {
         const got = t.rows[i]!;
@@ -105,6 +105,20 @@ describe('XLSX export', () => {
     expect(pt.rows.reduce((s, r) => s + (r[leadsCol] as number), 0)).toBeCloseTo(want.totals.leads, 6);
   });
 
+  it('prints the comparison period beside the main one, and the Markov revenue reading, on the parameters sheet', async () => {
+    const path = join(out, 'compare.xlsx');
+    const q = { from: '2026-10-01', to: '2026-10-31', groupBy: ['source'] as 'source'[], model: 'markov' as const, compare: { kind: 'previous' as const, preset: 'lastMonth' as const } };
+    const fin = await exportFile(engine, { what: { kind: 'report', query: q, sheets: { levels: false, series: false, models: false, pivot: false } }, format: 'xlsx', path });
+    expect(fin.ok).toBe(true);
+    const wb = await readXlsx(path);
+    const params = wb.getWorksheet('Параметры')!;
+    const block = Object.fromEntries([...Array(params.rowCount).keys()].map((i) => [String(params.getRow(i + 1).getCell(1).value), String(params.getRow(i + 1).getCell(2).value)]));
+    expect(block['Период']).toBe('01.10.2026 – 31.10.2026');
+    expect(block['Период сравнения']).toBe('01.09.2026 – 30.09.2026 (предыдущий период)');
+    expect(block['Выручка по модели Маркова']).toContain('V·RE(c)/ΣRE');
+    expect(wb.worksheets.map((w) => w.name)).toContain('Сравнение');
+  });
+
   it('exports only the models chosen for comparison, from the screen and from a saved view', async () => {
     const chosen = ['first', 'markov'] as const;
     const want = await ok<ModelsResult>(engine.dispatch('reports:models', { ...Q, models: [...chosen] }));
@@ -121,7 +135,12 @@ describe('XLSX export', () => {
     const viaView = join(out, 'view-models.xlsx');
     expect((await exportFile(engine, { what: { kind: 'view', viewId: view.id }, format: 'xlsx', path: viaView })).ok).toBe(true);
     await check(viaView);
-    expect((await engine.dispatch('views:save', { name: 'Без моделей', spec: { mode: 'models', models: [] } })).ok).toBe(false);
+    // no models chosen: the default set — the workspace's model, first and linear touch
+    const byDefault = await ok<{ id: string }>(engine.dispatch('views:save', { name: 'Модели по умолчанию', spec: { period: { kind: 'custom', from: Q.from, to: Q.to }, groupBy: Q.groupBy, mode: 'models', models: [] } }));
+    const viaDefault = join(out, 'view-default-models.xlsx');
+    expect((await exportFile(engine, { what: { kind: 'view', viewId: byDefault.id }, format: 'xlsx', path: viaDefault })).ok).toBe(true);
+    const dt = table((await readXlsx(viaDefault)).getWorksheet('Модели')!);
+    expect(dt.header.filter((h) => h.startsWith('Лиды · '))).toEqual(['Лиды · Последний значимый переход', 'Лиды · Первое касание', 'Лиды · Линейная']);
   });
 
   it('formats numbers as a Russian marketer reads them: ₽, %, dates; frozen header, autofilter, widths', async () => {

@@ -50,7 +50,9 @@ describe('data health', () => {
       'duplicate_phones',
       'unattributed_leads',
       'unattributed_deals',
+      'deals_won_time_pending',
     ]);
+    expect(by.deals_won_time_pending).toMatchObject({ count: 0 });
     expect(by.leads_without_utm).toMatchObject({ count: 4, total: 5 });
     expect(by.deals_unmatched).toMatchObject({ count: 2, total: 4 });
     expect(by.deals_without_amount).toMatchObject({ count: 2, total: 4 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PALETTES, buildBarOptions, buildSourceBarData, sourceTotals, wrapLabel } from '../../src-renderer/lib/charts';
+import { PALETTES, buildBarOptions, buildCostRevenueData, buildSourceBarData, sourceTotals, wrapLabel } from '../../src-renderer/lib/charts';
 import { row } from './rows';
 
 const labels = { leads: 'Лиды', revenue: 'Выручка', notSet: '(не задано)', unattributed: 'Без атрибуции', others: 'Другие' };
@@ -17,10 +17,37 @@ describe('chart builders', () => {
       labels,
     );
     expect(totals).toEqual([
-      { label: 'yandex', unattributed: false, leads: 12.5, revenue: 1000 },
-      { label: '(не задано)', unattributed: false, leads: 1, revenue: 0 },
-      { label: 'Без атрибуции', unattributed: true, leads: 3, revenue: 50 },
+      { label: 'yandex', unattributed: false, leads: 12.5, revenue: 1000, cost: 0, key: 's:yandex' },
+      { label: '(не задано)', unattributed: false, leads: 1, revenue: 0, cost: 0, key: 's:' },
+      { label: 'Без атрибуции', unattributed: true, leads: 3, revenue: 50, cost: 0, key: '\u0000u' },
     ]);
+  });
+
+  it('lays the comparison period beside each source, lighter, with «Другие» summed the same way', () => {
+    const rows = [row({ source: 'a' }, { leads: 9, revenue: 100 }), row({ source: 'b' }, { leads: 5, revenue: 50 }), row({ source: 'c' }, { leads: 1, revenue: 1 }), row({ source: 'd' }, { leads: 1, revenue: 1 })];
+    const prev = [row({ source: 'a' }, { leads: 3, revenue: 30 }), row({ source: 'c' }, { leads: 2, revenue: 5 }), row({ source: 'd' }, { leads: 4, revenue: 7 }), row({ source: 'z' }, { leads: 8, revenue: 8 })];
+    const data = buildSourceBarData(rows, { labels: { ...labels, previous: '(было)' }, palette, maxBars: 3, compare: prev });
+    expect(data.labels).toEqual(['a', 'b', 'Другие']);
+    expect(data.datasets.map((d) => d.label)).toEqual(['Лиды', 'Лиды (было)', 'Выручка', 'Выручка (было)']);
+    expect(data.datasets[1]!.data).toEqual([3, 0, 6]);
+    expect(data.datasets[3]!.data).toEqual([30, 0, 12]);
+    expect(data.datasets[1]!.backgroundColor).toBe(`${palette.leads}59`);
+  });
+
+  it('shows cost against revenue per source, biggest cost first, with each source’s ROMI', () => {
+    const rows = [
+      row({ source: 'yandex' }, { revenue: 900, cost: 100 }),
+      row({ source: 'звонок' }, { revenue: 5000, cost: 0 }),
+      row({ source: 'vk' }, { revenue: 50, cost: 300 }),
+      row({}, { revenue: 70 }, true),
+    ];
+    const data = buildCostRevenueData(rows, { labels: { ...labels, cost: 'Расходы' }, palette });
+    expect(data.labels).toEqual(['vk', 'yandex', 'звонок']);
+    expect(data.datasets[0]!.data).toEqual([300, 100, 0]);
+    expect(data.datasets[1]!.data).toEqual([50, 900, 5000]);
+    expect(data.romi[0]).toBeCloseTo(-250 / 300, 12);
+    expect(data.romi[1]).toBeCloseTo(8, 12);
+    expect(data.romi[2]).toBeNull();
   });
 
   it('orders by share of leads plus share of revenue, puts the unattributed bar last, drops empty sources', () => {

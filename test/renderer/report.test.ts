@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportResult } from '@shared/contract';
 import { emptyBaseMetrics, withRatios } from '@shared/metrics';
-import { dimLabel, formatMetric, isEmptyReport, nextSort, rowKey, sortRows } from '../../src-renderer/lib/report';
+import { columnDigits, dimLabel, displayValue, formatMetric, isEmptyReport, nextSort, rowKey, sortRows } from '../../src-renderer/lib/report';
 import { row } from './rows';
 
 const labels = { notSet: '(не задано)', unattributed: 'Без атрибуции' };
@@ -44,8 +44,26 @@ describe('report helpers', () => {
   it('formats metric cells by kind', () => {
     expect(plain(formatMetric('leads', 51.5, 'RUB'))).toBe('51,5');
     expect(plain(formatMetric('revenue', 350000, 'RUB'))).toBe('350 000 ₽');
-    expect(plain(formatMetric('romi', 1.5, 'RUB'))).toBe('150 %');
+    expect(plain(formatMetric('romi', 1.5, 'RUB'))).toBe('150,0 %');
+    expect(plain(formatMetric('revenue', 23375236.06, 'RUB'))).toBe('23 375 236 ₽');
     expect(formatMetric('cpl', null, 'RUB')).toBe('—');
+    expect(plain(formatMetric('leads', 633, 'RUB', 2))).toBe('633,00');
+  });
+
+  it('one format per column: counts take the decimals any value needs', () => {
+    expect(columnDigits('leads', [633, 51.5, 20.25])).toBe(2);
+    expect(columnDigits('leads', [633, 20])).toBe(0);
+    expect(columnDigits('revenue', [1.5])).toBeUndefined();
+  });
+
+  it('shows CPL, CPO and ДРР of a row without cost as unknown, not 0 ₽', () => {
+    const row = { cost: 0, cpl: 0, cpo: 0, drr: 0, romi: null, leads: 5 };
+    expect(displayValue('cpl', row)).toBeNull();
+    expect(displayValue('cpo', row)).toBeNull();
+    expect(displayValue('drr', row)).toBeNull();
+    expect(displayValue('leads', row)).toBe(5);
+    expect(displayValue('cpl', { cost: 100, cpl: 20 })).toBe(20);
+    expect(displayValue('cpl', null)).toBeNull();
   });
 
   it('calls a report empty when nothing happened', () => {
@@ -89,7 +107,7 @@ describe('columns and deltas', () => {
 
   it('gives relative changes for counts and money, points for ratios, with the tone of the metric', async () => {
     const { metricDelta } = await import('../../src-renderer/lib/report');
-    expect(metricDelta('leads', 120, 100, 'п. п.')).toEqual({ text: '+20 %'.replace(' ', '\u00a0'), tone: 'good' });
+    expect(metricDelta('leads', 120, 100, 'п. п.')).toEqual({ text: '+20,0 %'.replace(' ', '\u00a0'), tone: 'good' });
     expect(metricDelta('cost', 120, 100, 'п. п.')?.tone).toBe('bad');
     expect(metricDelta('cpl', 80, 100, 'п. п.')?.tone).toBe('good');
     expect(plain(metricDelta('romi', 1.5, 1.2, 'п. п.')!.text)).toBe('+30 п. п.');
@@ -109,5 +127,16 @@ describe('the unattributed row', () => {
     expect(out[1]).toMatchObject({ unattributed: true, source: null, leads: 0, deals: 0, revenue: 0, cpl: null, romi: null });
     expect(withUnattributedRow(rows, ['source'], { dimensions: { source: ['a'] } })).toBe(rows);
     expect(withUnattributedRow(out, ['source'], {})).toBe(out);
+  });
+});
+
+describe('column widths', () => {
+  it('picks the longest texts of a column to measure, and widens columns to a minimum', async () => {
+    const { widestTexts, atLeast, guessWidth } = await import('../../src-renderer/lib/columns');
+    expect(widestTexts(['1 ₽', '23 375 236 ₽', '10 849 359 ₽', '5 ₽', '23 375 236 ₽', '—'], 2)).toEqual(['23 375 236 ₽', '10 849 359 ₽']);
+    expect(widestTexts([], 3)).toEqual([]);
+    expect(atLeast([100, 50], 300)).toEqual([200, 100]);
+    expect(atLeast([100, 50], 100)).toEqual([100, 50]);
+    expect(guessWidth(['23 375 236 ₽'])).toBeGreaterThan(100);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyBaseMetrics, withRatios } from '@shared/metrics';
 import type { SeriesPoint } from '@shared/contract';
-import { PALETTES, buildMixData, buildSeriesData, defaultGrain, mixSlices, pointValue, unattributedShare } from '../../src-renderer/lib/charts';
+import { PALETTES, buildMixData, buildSeriesData, defaultGrain, isPartialBucket, mixSlices, pointValue, unattributedShare } from '../../src-renderer/lib/charts';
 import { formatBucket } from '../../src-renderer/lib/format';
 import { row } from './rows';
 
@@ -44,6 +44,21 @@ describe('time series builder', () => {
     expect(data.datasets).toHaveLength(1);
     expect(data.datasets[0]!.data).toEqual([250, null]);
     expect(data.labels).toEqual(['02.11–08.11', '09.11–15.11']);
+    expect(data.partial).toEqual([false, false]);
+  });
+
+  it('marks weeks and months the period cuts, at both ends', () => {
+    const weeks = buildSeriesData(
+      { grain: 'week', points: [point('2026-11-05', { leads: 1 }, '2026-11-08'), point('2026-11-09', { leads: 1 }, '2026-11-15'), point('2026-11-16', { leads: 1 }, '2026-11-18')] },
+      'leads',
+      { palette, labels: { current: 'a', compare: 'b' }, bucket },
+    );
+    expect(weeks.labels).toEqual(['05.11–08.11*', '09.11–15.11', '16.11–18.11*']);
+    expect(weeks.partial).toEqual([true, false, true]);
+    expect(isPartialBucket('2026-02-01', '2026-02-28', 'month')).toBe(false);
+    expect(isPartialBucket('2026-02-03', '2026-02-28', 'month')).toBe(true);
+    expect(isPartialBucket('2026-12-01', '2026-12-05', 'month')).toBe(true);
+    expect(isPartialBucket('2026-12-05', '2026-12-05', 'day')).toBe(false);
   });
 
   it('keeps ROMI as a ratio to four places', () => {
@@ -74,7 +89,7 @@ describe('channel mix builder', () => {
       row({ source: 'y', medium: 'email' }, { leads: 0 }),
       row({}, { leads: 3 }, true),
     ];
-    const slices = mixSlices(rows, 'leads', { labels });
+    const slices = mixSlices(rows, 'leads', { dim: 'medium', labels });
     expect(slices.map((s) => [s.label, s.value])).toEqual([
       ['cpc', 10],
       ['organic', 5],
@@ -92,9 +107,21 @@ describe('channel mix builder', () => {
   it('shows even a tiny unattributed slice and lumps the tail into «Другие»', () => {
     const rows = Array.from({ length: 10 }, (_, i) => row({ medium: `m${i}` }, { revenue: 100 - i }));
     rows.push(row({}, { revenue: 0.5 }, true));
-    const slices = mixSlices(rows, 'revenue', { labels, maxSlices: 5 });
+    const slices = mixSlices(rows, 'revenue', { dim: 'medium', labels, maxSlices: 5 });
     expect(slices.map((s) => s.label)).toEqual(['m0', 'm1', 'm2', 'Другие', 'Без атрибуции']);
     expect(slices.reduce((a, s) => a + s.value, 0)).toBeCloseTo(rows.reduce((a, r) => a + r.revenue, 0), 9);
+  });
+
+  it('is by channel unless told otherwise', () => {
+    const rows = [
+      row({ channel: 'Контекстная реклама', medium: 'cpc' }, { leads: 6 }),
+      row({ channel: 'SEO', medium: 'organic' }, { leads: 2 }),
+      row({ channel: 'Контекстная реклама', medium: 'CPC' }, { leads: 1 }),
+    ];
+    expect(mixSlices(rows, 'leads', { labels }).map((s) => [s.label, s.value])).toEqual([
+      ['Контекстная реклама', 7],
+      ['SEO', 2],
+    ]);
   });
 
   it('computes the unattributed share of the total, null when there is nothing', () => {

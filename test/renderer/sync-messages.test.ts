@@ -40,5 +40,8 @@ describe('sync messages', () => {
     expect(nextStep('network')).toMatchObject({ action: 'retry' });
     expect(nextStep('network').hint).toContain('интернет');
     expect(nextStep('rate_limited').hint).toContain('несколько минут');
+    // a locked database is retried by the app itself: no button to press
+    expect(nextStep('busy')).toMatchObject({ action: null });
+    expect(nextStep('busy').hint).toContain('повторит синхронизацию сам');
   });
 });

@@ -81,6 +81,7 @@ describe('flatten', () => {
     expect(rows.map((x) => `${x.type}:${x.key}`)).toEqual([
       'group:["a"]',
       'group:["a","y"]',
+      'deals-head:["a","y"]/head',
       'deal:["a","y"]/deal:7',
       'deal:["a","y"]/deal:8',
       'more:["a","y"]/more',
@@ -91,8 +92,8 @@ describe('flatten', () => {
       'group:' + UNATTRIBUTED_KEY,
       'error:' + UNATTRIBUTED_KEY + '/error',
     ]);
-    expect(rows.map((x) => x.depth)).toEqual([0, 1, 2, 2, 2, 1, 2, 0, 1, 0, 1]);
-    const more = rows[4] as Extract<FlatRow<ReportRow>, { type: 'more' }>;
+    expect(rows.map((x) => x.depth)).toEqual([0, 1, 2, 2, 2, 2, 1, 2, 0, 1, 0, 1]);
+    const more = rows[5] as Extract<FlatRow<ReportRow>, { type: 'more' }>;
     expect([more.shown, more.total, more.parent]).toEqual([2, 3, '["a","y"]']);
   });
 
@@ -158,29 +159,32 @@ describe('treegrid keyboard', () => {
     sort: byLeads,
     deals: true,
   });
-  // rows: ["a"] (expanded), deal 1, ["b"]
+  // rows: ["a"] (expanded), the deal list's caption row, deal 1, ["b"]
 
-  it('moves with arrows, Home/End and pages, clamped', () => {
-    expect(treeKey('ArrowDown', rows, 0, 10)).toEqual({ type: 'move', index: 1 });
-    expect(treeKey('ArrowDown', rows, 2, 10)).toEqual({ type: 'move', index: 2 });
+  it('moves with arrows, Home/End and pages, clamped, passing over the caption row of a deal list', () => {
+    expect(rows.map((x) => x.type)).toEqual(['group', 'deals-head', 'deal', 'group']);
+    expect(treeKey('ArrowDown', rows, 0, 10)).toEqual({ type: 'move', index: 2 });
+    expect(treeKey('ArrowUp', rows, 2, 10)).toEqual({ type: 'move', index: 0 });
+    expect(treeKey('ArrowDown', rows, 3, 10)).toEqual({ type: 'move', index: 3 });
     expect(treeKey('ArrowUp', rows, 0, 10)).toEqual({ type: 'move', index: 0 });
-    expect(treeKey('End', rows, 0, 10)).toEqual({ type: 'move', index: 2 });
-    expect(treeKey('Home', rows, 2, 10)).toEqual({ type: 'move', index: 0 });
-    expect(treeKey('PageDown', rows, 0, 2)).toEqual({ type: 'move', index: 2 });
-    expect(treeKey('PageUp', rows, 2, 1)).toEqual({ type: 'move', index: 1 });
+    expect(treeKey('End', rows, 0, 10)).toEqual({ type: 'move', index: 3 });
+    expect(treeKey('Home', rows, 3, 10)).toEqual({ type: 'move', index: 0 });
+    expect(treeKey('PageDown', rows, 0, 3)).toEqual({ type: 'move', index: 3 });
+    expect(treeKey('PageUp', rows, 3, 1)).toEqual({ type: 'move', index: 2 });
+    expect(treeKey('PageUp', rows, 3, 2)).toEqual({ type: 'move', index: 0 });
   });
 
   it('→ expands a closed row or enters an open one; ← collapses or goes to the parent', () => {
-    expect(treeKey('ArrowRight', rows, 2, 10)).toEqual({ type: 'expand', key: '["b"]' });
-    expect(treeKey('ArrowRight', rows, 0, 10)).toEqual({ type: 'move', index: 1 });
-    expect(treeKey('ArrowRight', rows, 1, 10)).toBeNull();
-    expect(treeKey('ArrowLeft', rows, 1, 10)).toEqual({ type: 'move', index: 0 });
+    expect(treeKey('ArrowRight', rows, 3, 10)).toEqual({ type: 'expand', key: '["b"]' });
+    expect(treeKey('ArrowRight', rows, 0, 10)).toEqual({ type: 'move', index: 2 });
+    expect(treeKey('ArrowRight', rows, 2, 10)).toBeNull();
+    expect(treeKey('ArrowLeft', rows, 2, 10)).toEqual({ type: 'move', index: 0 });
     expect(treeKey('ArrowLeft', rows, 0, 10)).toEqual({ type: 'collapse', key: '["a"]' });
-    expect(treeKey('ArrowLeft', rows, 2, 10)).toBeNull();
+    expect(treeKey('ArrowLeft', rows, 3, 10)).toBeNull();
   });
 
   it('Enter and Space activate; other keys do nothing; an empty grid ignores keys', () => {
-    expect(treeKey('Enter', rows, 1, 10)).toEqual({ type: 'activate', index: 1 });
+    expect(treeKey('Enter', rows, 2, 10)).toEqual({ type: 'activate', index: 2 });
     expect(treeKey(' ', rows, 0, 10)).toEqual({ type: 'activate', index: 0 });
     expect(treeKey('a', rows, 0, 10)).toBeNull();
     expect(treeKey('ArrowDown', [], 0, 10)).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DealsQuerySchema, ModelsQuerySchema, SeriesQuerySchema } from '../../src-shared/contract';
 import { buckets, runModels, runSeries } from '../../src-main/engine/reports/series';
-import { explain, listDeals } from '../../src-main/engine/reports/drill';
+import { explain, listDeals, outcome } from '../../src-main/engine/reports/drill';
 import { DAY, Fixture, msk } from './fixture';
 
 const P = '+79161234567';
@@ -119,5 +119,17 @@ describe('drill-down', () => {
     expect(e.excluded).toEqual([expect.objectContaining({ source: 'vk', reason: 'outside_window' })]);
     expect(e.unattributed).toBeNull();
     expect(() => explain(f.ws, 'deal', 999)).toThrow(/не найдена/);
+  });
+
+  it('names the stage and its semantic (won / lost / in progress) in the explanation and the deal list', () => {
+    const f = world();
+    f.ws.db.prepare("INSERT INTO b24_status (entity_id, status_id, name, semantics) VALUES ('DEAL_STAGE', 'LOSE', 'Сделка провалена', 'F'), ('DEAL_STAGE', 'WORK', 'В работе', NULL)").run();
+    f.ws.db.prepare("UPDATE b24_deal SET stage_id = 'LOSE', stage_semantic = 'F', won_at = NULL WHERE id = 10").run();
+    const e = explain(f.ws, 'deal', 10);
+    expect(e).toMatchObject({ stage: 'Сделка провалена', outcome: 'lost', wonAt: null });
+    f.ws.db.prepare("UPDATE b24_deal SET stage_id = 'WORK', stage_semantic = 'P' WHERE id = 10").run();
+    expect(explain(f.ws, 'deal', 10)).toMatchObject({ stage: 'В работе', outcome: 'open' });
+    expect(outcome('S')).toBe('won');
+    expect(outcome(null)).toBe('open');
   });
 });

@@ -42,9 +42,10 @@ describe('reports:query semantics (REPORTS.md)', () => {
     const f = new Fixture();
     f.lead(1, msk('2026-03-10'), { sourceId: 'CALL' });
     f.lead(2, msk('2026-03-10'), { sourceId: 'CALL', utm: ['vk', 'cpc'] });
-    const r = f.report({ from: '2026-03-01', to: '2026-03-31', groupBy: ['source', 'medium'] });
-    expect(r.rows.find((x) => x.source === 'звонок')).toMatchObject({ medium: '(crm)', leads: 1 });
-    expect(r.rows.find((x) => x.source === 'vk')).toMatchObject({ medium: 'cpc', leads: 1 });
+    const r = f.report({ from: '2026-03-01', to: '2026-03-31', groupBy: ['channel', 'source', 'medium'] });
+    // its own channel, with the CRM source's name as it is in Bitrix24
+    expect(r.rows.find((x) => x.source === 'Звонок')).toMatchObject({ channel: 'CRM без метки', medium: '(crm)', leads: 1 });
+    expect(r.rows.find((x) => x.source === 'vk')).toMatchObject({ channel: 'Таргетированная реклама', medium: 'cpc', leads: 1 });
   });
 
   it('ignores touches outside the lookback window and after conversion + 10 minutes', () => {
@@ -159,6 +160,24 @@ describe('reports:query semantics (REPORTS.md)', () => {
     const year = f.report({ from: '2026-03-01', to: '2026-03-31', compare: { kind: 'year' } });
     expect(year.compare).toMatchObject({ from: '2025-03-01', to: '2025-03-31' });
     expect(year.compare?.totals.leads).toBe(1);
+  });
+
+  it('compares a calendar month with the whole previous month, and flags a comparison period before the first record', () => {
+    const f = new Fixture();
+    f.lead(1, msk('2026-10-01'), { utm: ['yandex', 'cpc'] });
+    f.lead(2, msk('2026-10-31'), { utm: ['yandex', 'cpc'] });
+    f.lead(3, msk('2026-11-10'), { utm: ['yandex', 'cpc'] });
+    // «Прошлый месяц» = November (30 days): October whole, 1 October included
+    const last = f.report({ from: '2026-11-01', to: '2026-11-30', compare: { kind: 'previous', preset: 'lastMonth' } });
+    expect(last.compare).toMatchObject({ from: '2026-10-01', to: '2026-10-31', empty: false, partial: false, dataFrom: '2026-10-01' });
+    expect(last.compare?.totals.leads).toBe(2);
+    // a month ago of 1–5 Dec is 1–5 Nov
+    expect(f.report({ from: '2026-12-01', to: '2026-12-05', compare: { kind: 'month' } }).compare).toMatchObject({ from: '2026-11-01', to: '2026-11-05' });
+    // before the data starts: empty; straddling the start: partial
+    const before = f.report({ from: '2026-10-01', to: '2026-10-31', compare: { kind: 'previous', preset: 'lastMonth' } });
+    expect(before.compare).toMatchObject({ from: '2026-09-01', to: '2026-09-30', empty: true, partial: false });
+    const straddle = f.report({ from: '2026-10-16', to: '2026-11-30', compare: { kind: 'previous' } });
+    expect(straddle.compare).toMatchObject({ empty: false, partial: true });
   });
 
   it('Markov: phones with no CRM record give the non-converting paths of the period, and change the credits', () => {

@@ -177,6 +177,7 @@ function createMock() {
     safeStorage: fakeSafeStorage(),
     dialog: { showErrorBox: vi.fn() },
     Menu: { setApplicationMenu: vi.fn(), buildFromTemplate: vi.fn((t: unknown) => t) },
+    shell: { openExternal: vi.fn(async (_url: string) => undefined), openPath: vi.fn(async (_path: string) => ''), showItemInFolder: vi.fn() },
   };
 }
 
@@ -196,6 +197,7 @@ export function electronModule(): Record<string, unknown> {
     safeStorage: mock.safeStorage,
     dialog: mock.dialog,
     Menu: mock.Menu,
+    shell: mock.shell,
   };
   return { ...m, default: m };
 }

@@ -10,7 +10,7 @@ addLogSink(() => {});
 const { FOREIGN_SENDER_MESSAGE, handleCall, registerIpc, sendEvent } = await import('../../src-main/shell/ipc');
 const { APP_ORIGIN, allowedOrigins } = await import('../../src-main/shell/origin');
 
-const STATUS: SecretsStatus = { storageAvailable: true, bitrix24: { configured: false, host: null }, calltouch: [] };
+const STATUS: SecretsStatus = { storageAvailable: true, bitrix24: { configured: false, host: null }, calltouch: [], yandexDirect: [], vkAds: { configured: false } };
 
 function deps(allowed: readonly string[] = [APP_ORIGIN]) {
   const engine = {

@@ -85,10 +85,28 @@ describe('round trip with a fake safeStorage', () => {
       storageAvailable: true,
       bitrix24: { configured: true, host: 'x.bitrix24.ru' },
       calltouch: [{ siteId: 43769, configured: true }],
+      yandexDirect: [],
+      vkAds: { configured: false },
     });
     const text = JSON.stringify(s);
     expect(text).not.toContain(CODE);
     expect(text).not.toContain(TOKEN);
+  });
+
+  it('stores the ad platforms\' keys encrypted and reports them by login, never the key', async () => {
+    const direct = 'y0_AgAAAAAdirectTOKENdirectTOKEN';
+    expect(store.set('ws-a', { kind: 'yandex_direct_token', login: 'shop', value: direct }).ok).toBe(true);
+    expect(store.set('ws-a', { kind: 'vk_ads_credentials', value: 'vkid:vksecretvksecret' }).ok).toBe(true);
+    const s = store.status('ws-a');
+    expect(s.yandexDirect).toEqual([{ login: 'shop', configured: true }]);
+    expect(s.vkAds).toEqual({ configured: true });
+    expect(JSON.stringify(s)).not.toContain(direct);
+    expect(readFileSync(file, 'utf8')).not.toContain(direct);
+    expect(await store.get('ws-a', { kind: 'yandex_direct_token', login: 'shop' })).toBe(direct);
+    expect(store.set('ws-a', { kind: 'yandex_direct_token', login: '', value: 'пароль от директа' }).ok).toBe(false);
+    store.clear('ws-a', { kind: 'yandex_direct_token', login: 'shop' });
+    store.clear('ws-a', { kind: 'vk_ads_credentials' });
+    expect(store.status('ws-a').yandexDirect).toEqual([]);
   });
 
   it('secrets belong to their workspace', async () => {

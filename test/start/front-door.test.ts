@@ -72,7 +72,7 @@ describe('npm start / npm run dev', () => {
     const main = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string }).main);
     expect(main).toBe(join(root, 'out/main/index.js'));
     expect(statSync(main).mtimeMs).toBeGreaterThanOrEqual(started - 2000);
-    for (const f of ['out/main/engine-worker.js', 'out/main/attribution-reader.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
+    for (const f of ['out/main/engine-worker.js', 'out/main/attribution-reader.js', 'out/main/db-check.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
       expect(existsSync(join(root, f)), f).toBe(true);
     }
     expect(md5(nodeBuild)).toBe(before);
@@ -145,7 +145,7 @@ describe('npm run dist configuration', () => {
     expect(existsSync(join(app, 'skvoz'))).toBe(true);
     const asar = require('@electron/asar') as { listPackage(p: string): string[] };
     const files = asar.listPackage(join(app, 'resources/app.asar'));
-    for (const f of ['/out/main/index.js', '/out/main/engine-worker.js', '/out/main/attribution-reader.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) {
+    for (const f of ['/out/main/index.js', '/out/main/engine-worker.js', '/out/main/attribution-reader.js', '/out/main/db-check.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.some((f) => f.startsWith('/src-'))).toBe(false);

@@ -86,7 +86,7 @@ describe('visits through the engine contract', () => {
     const all = h.service.list({ offset: 0, limit: 10 });
     expect(all.total).toBe(3);
     expect(all.items.map((x) => x.at)).toEqual(['2026-05-20T07:00:00.000Z', '2026-05-19T07:00:00.000Z', '2026-05-18T07:00:00.000Z']);
-    expect(all.counts).toEqual({ queued: 2, sending: 0, sent: 0, failed: 0, rejected: 0, cancelled: 1 });
+    expect(all.counts).toEqual({ queued: 2, sending: 0, sent: 0, failed: 0, rejected: 0, cancelled: 1, withErrors: 0, queuedWithError: 0 });
     expect(all.recentStatuses).toEqual(['Визит', 'Запись']);
     expect(h.service.list({ states: ['cancelled'], offset: 0, limit: 10 }).items.map((x) => x.id)).toEqual([c.id]);
     expect(h.service.list({ search: 'петров', offset: 0, limit: 10 }).items.map((x) => x.id)).toEqual([a.id]);
@@ -101,7 +101,10 @@ describe('visits through the engine contract', () => {
     const v = h.service.create(visitInput());
     expect(v.siteId).toBeNull();
     await h.service.send();
-    expect(h.service.list({ offset: 0, limit: 1 }).items[0]).toMatchObject({ state: 'queued', lastError: 'Не выбран кабинет Calltouch — добавьте кабинет в настройках' });
+    const list = h.service.list({ offset: 0, limit: 1 });
+    expect(list.items[0]).toMatchObject({ state: 'queued', lastError: 'Не выбран кабинет Calltouch — добавьте кабинет в настройках' });
+    // it waits, but it does not go: counted «с ошибками», not only «в очереди»
+    expect(list.counts).toMatchObject({ queued: 1, withErrors: 1, queuedWithError: 1 });
     h.ws.close();
   });
 });

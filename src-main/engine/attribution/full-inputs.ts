@@ -9,6 +9,7 @@ import type { Db } from '../db/open';
 import { BulkInputs } from './bulk';
 import type { IdentityLinks } from './identity-links';
 import { InputLoader, inputContext, type ConvInput, type ConvKind, type TouchDims } from './inputs';
+import { chooseLabels, type LabelRow } from './labels';
 import { TrackingCounts } from './tracking';
 import { DayCalendar } from './tuples';
 
@@ -47,6 +48,8 @@ export interface TrackingChunk {
   /** 4 per row: calls, unique-target calls, requests, unique-target requests */
   counts: Float64Array;
   newDims: TouchDims[];
+  /** the labels of every key read (the most frequent spelling); the last message carries them */
+  labels: LabelRow[];
 }
 
 export type InputMessage = ConvChunk | TrackingChunk;
@@ -131,6 +134,7 @@ export function* fullInputs(db: Db, settings: Settings, links?: () => IdentityLi
     dims: new Int32Array(rows.length),
     counts: new Float64Array(rows.length * 4),
     newDims: [],
+    labels: [],
   };
   rows.forEach((r, i) => {
     m.day[i] = r.day;
@@ -139,5 +143,6 @@ export function* fullInputs(db: Db, settings: Settings, links?: () => IdentityLi
     m.counts.set(r.c, i * 4);
   });
   m.newDims = newDims();
+  m.labels = chooseLabels(loader.dimsList, loader.seen, settings);
   yield m;
 }

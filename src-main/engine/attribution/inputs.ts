@@ -3,10 +3,12 @@
 // deal's lead's), and the crm_source fallback when nothing else is there.
 import type { Settings } from '@shared/contract';
 import type { UnattributedReason } from '@shared/metrics';
-import { makeNormaliser, type Normaliser } from '@shared/normalise';
+import type { TouchKind } from '@shared/channel-rules';
+import { workspaceNormaliser, type Normaliser } from '@shared/normalise';
 import type { Db } from '../db/open';
 import { currencyConverter } from './currency';
 import { DEFAULT_TOLERANCE_MS, eligibleTouches, type ExcludedTouch, type Touch } from './touches';
+import { spellingOf } from './tuples';
 
 export type ConvKind = 'lead' | 'deal' | 'visit';
 
@@ -28,10 +30,32 @@ export interface ConvInput {
 }
 
 /**
- * A touch's normalised dimensions and whether they count as direct; `dimsKey` numbers the distinct
- * raw spellings one InputLoader has seen (touches built from them carry it along).
+ * A touch's normalised dimensions, its channel and whether they count as direct; `dimsKey` numbers
+ * the distinct (kind, raw spelling) pairs one InputLoader has seen (touches built from them carry
+ * it along); `spell` keeps the raw spelling of the label dimensions (source, medium, campaign).
  */
-export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'> & { dimsKey: number };
+export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'> & {
+  channel: string | null;
+  dimsKey: number;
+  spell: readonly (string | null)[];
+};
+
+/** A touch of these dims (one object shape whoever builds it: the literal, not a spread of `d`). */
+export function touchOf(id: number, at: number, kind: TouchKind, d: TouchDims): Touch {
+  return {
+    id,
+    at,
+    kind,
+    channel: d.channel,
+    source: d.source,
+    medium: d.medium,
+    campaign: d.campaign,
+    content: d.content,
+    term: d.term,
+    direct: d.direct,
+    dimsKey: d.dimsKey,
+  };
+}
 
 export interface InputContext {
   norm: Normaliser;
@@ -44,7 +68,7 @@ export interface InputContext {
 /** The workspace's rules for deriving conversions and touches. */
 export function inputContext(db: Db, settings: Settings): InputContext {
   return {
-    norm: makeNormaliser(settings.normalisation),
+    norm: workspaceNormaliser(settings),
     lookbackMs: settings.lookbackDays * 86_400_000,
     toReportCurrency: currencyConverter(db, settings.currency),
     visitDims: settings.visits.customSource,
@@ -153,6 +177,8 @@ export class InputLoader {
   private readonly dimCache = new Map<string, TouchDims>();
   /** every TouchDims handed out, by dimsKey */
   readonly dimsList: TouchDims[] = [];
+  /** records that carried each dimsKey's spelling (for the labels; counted by the full recompute's reads) */
+  readonly seen: number[] = [];
 
   constructor(
     private readonly db: Db,
@@ -171,14 +197,16 @@ export class InputLoader {
     return s;
   }
 
-  private dims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
-    const key = `${source}\u0001${medium}\u0001${campaign}\u0001${content}\u0001${term}`;
+  private dims(kind: TouchKind, source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
+    const key = `${kind}\u0001${source}\u0001${medium}\u0001${campaign}\u0001${content}\u0001${term}`;
     let d = this.dimCache.get(key);
     if (!d) {
-      const n = this.ctx.norm.dims({ source, medium, campaign, content, term });
-      d = { ...n, direct: this.ctx.norm.isDirect(n), dimsKey: this.dimsList.length };
+      const raw = { source, medium, campaign, content, term };
+      const n = this.ctx.norm.dims(raw, kind);
+      d = { ...n, direct: this.ctx.norm.isDirect(n), dimsKey: this.dimsList.length, spell: spellingOf(raw) };
       this.dimCache.set(key, d);
       this.dimsList.push(d);
+      this.seen.push(0);
     }
     return d;
   }
@@ -216,7 +244,7 @@ export class InputLoader {
   }
 
   private build(kind: ConvKind, r: BaseRow, matched: MatchRow[]): ConvInput {
-    const touches: Touch[] = matched.map((t) => ({ id: t.id, at: t.at, kind: t.kind, ...this.dims(t.source, t.medium, t.campaign, t.content, t.term) }));
+    const touches: Touch[] = matched.map((t) => touchOf(t.id, t.at, t.kind, this.dims(t.kind, t.source, t.medium, t.campaign, t.content, t.term)));
     const ownUtm = this.utmDims(r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term);
     const leadUtm =
       kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null
@@ -228,12 +256,12 @@ export class InputLoader {
   /** Normalised dims of a record's UTM fields, or null when UTM_SOURCE is empty (no crm_utm touch). */
   utmDims(s: string | null, m: string | null, c: string | null, co: string | null, te: string | null): TouchDims | null {
     if (!s || s.trim() === '') return null;
-    return this.dims(s, m, c, co, te);
+    return this.dims('crm_utm', s, m, c, co, te);
   }
 
-  /** Normalised dims of raw values (cached). */
-  normDims(source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
-    return this.dims(source, medium, campaign, content, term);
+  /** Normalised dims of raw values of a touch of `kind` (cached). */
+  normDims(kind: TouchKind, source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
+    return this.dims(kind, source, medium, campaign, content, term);
   }
 
   /**
@@ -261,9 +289,9 @@ export class InputLoader {
         all.push(t);
       }
     }
-    if (ownUtm) all.push({ id: r.id, at: r.created_at, kind: 'crm_utm', ...ownUtm });
+    if (ownUtm) all.push(touchOf(r.id, r.created_at, 'crm_utm', ownUtm));
     if (leadUtm && kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null) {
-      all.push({ id: r.lead_id, at: r.lead_created_at, kind: 'crm_utm', ...leadUtm });
+      all.push(touchOf(r.lead_id, r.lead_created_at, 'crm_utm', leadUtm));
     }
     const hasUtm = ownUtm !== null || (leadUtm !== null && kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null);
     const el = eligibleTouches(all, r.created_at, this.ctx.lookbackMs, DEFAULT_TOLERANCE_MS);
@@ -272,11 +300,15 @@ export class InputLoader {
     if (touches.length === 0 && kind === 'visit') {
       // no call or request to credit: the visit is its own «офлайн-визит» touch
       const vd = this.ctx.visitDims ?? DEFAULT_VISIT_DIMS;
-      touches = [{ id: r.id, at: r.created_at, kind: 'visit', ...this.dims(vd.source, vd.medium, vd.campaign, null, null) }];
+      const d = this.dims('visit', vd.source, vd.medium, vd.campaign, null, null);
+      this.seen[d.dimsKey]!++;
+      touches = [touchOf(r.id, r.created_at, 'visit', d)];
     }
     if (touches.length === 0 && r.source_id) {
       const name = this.sourceNames.get(r.source_id) ?? r.source_id;
-      touches = [{ id: r.id, at: r.created_at, kind: 'crm_source', ...this.dims(name, '(crm)', null, null, null) }];
+      const d = this.dims('crm_source', name, '(crm)', null, null, null);
+      this.seen[d.dimsKey]!++;
+      touches = [touchOf(r.id, r.created_at, 'crm_source', d)];
     }
     if (touches.length === 0) {
       reason = !hasIdent && !hasUtm ? 'no_contact' : el.excluded.length > 0 ? 'outside_window' : 'no_match';

@@ -10,11 +10,13 @@ import type { Db } from '../db/open';
 import { createLogger } from '../log';
 import { InputLoader, inputContext, type ConvKind, type TouchDims } from './inputs';
 import { encode, fullInputs, NUM, REASONS, type ConvChunk } from './full-inputs';
+import { writeLabels, type LabelRow } from './labels';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
+import { isBusy, isReadonly, withBusyTimeout } from '../db/busy';
 
 const CODE_KIND: Record<number, ConvKind> = { 1: 'lead', 2: 'deal', 3: 'visit' };
 const THREAD_FROM = 50_000;
@@ -54,7 +56,7 @@ function decode(m: ConvChunk, i: number, dims: readonly TouchDims[], tuple: (k: 
 }
 
 export function rulesHash(s: Settings): string {
-  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, vd: s.visits.customSource, v: 1 };
+  const rules = { tz: s.timeZone, cur: s.currency, lb: s.lookbackDays, n: s.normalisation, ch: s.channels, vd: s.visits.customSource, v: 2 };
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
 }
 
@@ -117,7 +119,7 @@ export class Materialiser {
     const t0 = performance.now();
     const db = this.db;
     bumpGeneration(db);
-    db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple;');
+    db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple; DELETE FROM dim_label;');
     // conv's secondary indexes are built once after the inserts (≈ 3× cheaper than keeping them
     // up to date row by row); readers see them as they were until the transaction commits
     const convIndexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conv' AND sql IS NOT NULL").all() as {
@@ -139,9 +141,11 @@ export class Materialiser {
     const tupleOf: number[] = [];
     const tuple = (k: number) => (tupleOf[k] ??= this.tuples.idOf(dims[k]!));
     const counts = new TrackingCounts(this.cal, true);
+    let labels: LabelRow[] = [];
     for (const m of messages) {
       for (const d of m.newDims) dims[d.dimsKey] = d;
       if (m.t === 'tracking') {
+        labels = m.labels;
         for (let i = 0; i < m.n; i++) counts.addCounts(m.day[i]!, m.site[i]!, m.dims[i]!, dims[m.dims[i]!]!, m.counts.subarray(i * 4, i * 4 + 4));
         continue;
       }
@@ -163,6 +167,7 @@ export class Materialiser {
       acc.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
+      writeLabels(db, labels);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
       db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
         rulesHash(this.settings),
@@ -223,8 +228,11 @@ export class Materialiser {
   }
 }
 
-/** Brings the materialised attribution up to date: full when the rules changed, else incremental. */
-export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+/**
+ * Brings the materialised attribution up to date: full when the rules changed, else incremental.
+ * Throws what SQLite throws (SQLITE_BUSY under another process's write lock): the sync reports it.
+ */
+export function updateAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
   // a read-only workspace (no write permission) is read with the attribution as it was last computed
   if (db.readonly) return null;
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
@@ -246,4 +254,25 @@ export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done
     d: number;
   };
   return dirty.d ? m.incremental() : null;
+}
+
+/** How long a read path waits for another process's write lock before reading what is there. */
+const READ_PATH_WAIT_MS = 1_000;
+
+/**
+ * The read paths (reports, data health, exports): `updateAttribution`, unless another process
+ * holds the write lock — then the report reads the attribution as it stands (it catches up with
+ * the next write) instead of failing a `skvoz report` or an export under a backup tool's lock —
+ * or writing to a damaged file is stopped (its data can still be viewed).
+ */
+export function ensureAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+  if (db.readonly) return null;
+  try {
+    return withBusyTimeout(db, READ_PATH_WAIT_MS, () => updateAttribution(db, settings, onProgress));
+  } catch (err) {
+    // locked by another process, or writing stopped after damage was found: report what is there
+    if (!isBusy(err) && !isReadonly(err)) throw err;
+    log.warn(isBusy(err) ? 'the database is locked by another process: the attribution is read as it stands' : 'writing is stopped: the attribution is read as it stands');
+    return null;
+  }
 }

@@ -1,14 +1,17 @@
 // Touches of one conversion: the canonical order and the lookback window (REPORTS.md "Touches").
 // Pure functions; the caller decides which touches belong to a conversion and whether each is direct.
 
-export const TOUCH_KINDS = ['call', 'request', 'visit', 'crm_utm', 'crm_source'] as const;
-export type TouchKind = (typeof TOUCH_KINDS)[number];
+import type { TouchKind } from '@shared/channel-rules';
+
+export { TOUCH_KINDS, type TouchKind } from '@shared/channel-rules';
 
 export interface Touch {
   id: number;
   /** epoch ms */
   at: number;
   kind: TouchKind;
+  /** by the workspace's channel rules (unset where no rules were applied) */
+  channel?: string | null;
   source: string | null;
   medium: string | null;
   campaign: string | null;

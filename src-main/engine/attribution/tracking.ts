@@ -1,6 +1,7 @@
 // Calls and requests per (day, tuple, site) by their own dimensions — not attributed, counted once.
+import type { RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
-import type { DayCalendar, TupleDict } from './tuples';
+import type { DayCalendar, SpelledDims, TupleDict } from './tuples';
 
 interface TrackRow {
   at: number;
@@ -14,14 +15,15 @@ interface TrackRow {
 }
 
 type Counts = [number, number, number, number];
-type TupleDims = Pick<TrackRow, 'source' | 'medium' | 'campaign' | 'content' | 'term'>;
+/** normalised dims (with their channel), or raw values of a call or request */
+type TupleDims = SpelledDims | RawDims;
 
 /**
  * Calls and requests counted per (day, site, raw dims), in the order they are added; `write`
  * normalises to tuples (several raw spellings can merge into one tuple) and inserts the rows.
  */
 export class TrackingCounts {
-  private readonly raw = new Map<string, { r: TupleDims; day: number; site: number; c: Counts }>();
+  private readonly raw = new Map<string, { r: TupleDims; day: number; site: number; isCall: boolean; c: Counts }>();
 
   /** `normalised`: the dims given to `add` are already normalised (else they are raw source values) */
   constructor(
@@ -29,9 +31,12 @@ export class TrackingCounts {
     private readonly normalised = false,
   ) {}
 
-  /** `key` identifies the raw dims (equal keys, equal dims). */
+  /**
+   * `key` identifies the dims (equal keys, equal dims); raw dims of a call and of a request need
+   * different keys (their channels may differ).
+   */
   add(isCall: boolean, at: number, site: number, ut: number, key: string | number, dims: TupleDims): void {
-    const c = this.counts(this.cal.day(at), site, key, dims);
+    const c = this.counts(this.cal.day(at), site, key, dims, isCall);
     if (isCall) {
       c[0]++;
       c[1] += ut;
@@ -42,8 +47,8 @@ export class TrackingCounts {
   }
 
   /** Adds counts made elsewhere: [calls, unique-target calls, requests, unique-target requests]. */
-  addCounts(day: number, site: number, key: string | number, dims: TupleDims, counts: ArrayLike<number>): void {
-    const c = this.counts(day, site, key, dims);
+  addCounts(day: number, site: number, key: string | number, dims: SpelledDims, counts: ArrayLike<number>): void {
+    const c = this.counts(day, site, key, dims, true);
     for (let i = 0; i < 4; i++) c[i]! += counts[i]!;
   }
 
@@ -52,18 +57,18 @@ export class TrackingCounts {
     return [...this.raw.values()].map(({ r, day, site, c }) => ({ day, site, dims: r, c }));
   }
 
-  private counts(day: number, site: number, key: string | number, dims: TupleDims): Counts {
+  private counts(day: number, site: number, key: string | number, dims: TupleDims, isCall: boolean): Counts {
     const k = `${day}\u0001${site}\u0001${key}`;
     let a = this.raw.get(k);
-    if (!a) this.raw.set(k, (a = { r: dims, day, site, c: [0, 0, 0, 0] }));
+    if (!a) this.raw.set(k, (a = { r: dims, day, site, isCall, c: [0, 0, 0, 0] }));
     return a.c;
   }
 
   /** Writes the counted rows (call inside a transaction, after deleting the days being rebuilt). */
   write(db: Db, tuples: TupleDict): void {
     const merged = new Map<string, { day: number; tuple: number; site: number; c: Counts }>();
-    for (const { r, day, site, c } of this.raw.values()) {
-      const tuple = this.normalised ? tuples.idOf(r) : tuples.idOfRaw(r);
+    for (const { r, day, site, isCall, c } of this.raw.values()) {
+      const tuple = this.normalised ? tuples.idOf(r as SpelledDims) : tuples.idOfRaw(r as RawDims, isCall ? 'call' : 'request');
       const k = `${day}:${tuple}:${site}`;
       const m = merged.get(k);
       if (!m) merged.set(k, { day, tuple, site, c: [...c] });
@@ -81,7 +86,7 @@ export function rebuildTracking(db: Db, tuples: TupleDict, cal: DayCalendar, day
   // 1) count by raw dims (no writes while a SELECT iterates)
   const counts = new TrackingCounts(cal);
   const add = (r: TrackRow, isCall: boolean) =>
-    counts.add(isCall, r.at, r.site_id, r.ut, `${r.source}\u0001${r.medium}\u0001${r.campaign}\u0001${r.content}\u0001${r.term}`, r);
+    counts.add(isCall, r.at, r.site_id, r.ut, `${isCall ? 'c' : 'r'}\u0001${r.source}\u0001${r.medium}\u0001${r.campaign}\u0001${r.content}\u0001${r.term}`, r);
   const cols = 'at, site_id, source, medium, campaign, content, term';
   if (days === null) {
     db.exec('DELETE FROM rollup_tracking');

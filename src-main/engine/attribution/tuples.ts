@@ -1,27 +1,40 @@
 // Dimension tuples as small integers, and calendar days (yyyymmdd in the reporting zone) of instants.
-import type { Normaliser, Dims } from '@shared/normalise';
+import type { TouchKind } from '@shared/channel-rules';
+import { DIMENSIONS } from '@shared/metrics';
+import { LABEL_DIMS, type Dims, type Normaliser, type RawDims } from '@shared/normalise';
 import { dayStart, addDays, instantToDate } from '@shared/time';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 
-type TupleDims = Pick<Dims, 'source' | 'medium' | 'campaign' | 'content' | 'term'>;
+/** Normalised dims, with the original spellings of LABEL_DIMS (trimmed) when known. */
+export type SpelledDims = Dims & { spell?: readonly (string | null)[] };
 
-const keyOf = (d: TupleDims) => `${d.source}\u0001${d.medium}\u0001${d.campaign}\u0001${d.content}\u0001${d.term}`;
+const COLUMNS = DIMENSIONS.join(', ');
+const LAST = DIMENSIONS.length - 1;
+const keyOf = (d: Dims) => JSON.stringify(DIMENSIONS.map((k) => d[k]));
 
-type Level<T> = Map<string | null, T>;
+/** One level per dimension, in DIMENSIONS order; the last level holds tuple ids. */
+type Level = Map<string | null, Level | number>;
+
+/** The raw values of LABEL_DIMS, trimmed (the spelling a label may take). */
+export function spellingOf(raw: RawDims): (string | null)[] {
+  return LABEL_DIMS.map((k) => raw[k]?.trim() || null);
+}
 
 export class TupleDict {
   private readonly ids = new Map<string, number>();
   /**
-   * source → medium → campaign → content → term → id: looks a tuple up without building a key
-   * string (dims values repeat as the same string objects, whose hashes V8 keeps).
+   * channel → source → medium → … → id: looks a tuple up without building a key string (dims
+   * values repeat as the same string objects, whose hashes V8 keeps).
    */
-  private readonly tree: Level<Level<Level<Level<Level<number>>>>> = new Map();
+  private readonly tree: Level = new Map();
+  private labelStmt: Statement<[string, string, string]> | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly norm: Normaliser,
   ) {
-    for (const r of db.prepare('SELECT id, source, medium, campaign, content, term FROM dim_tuple').all() as (TupleDims & { id: number })[]) {
+    for (const r of db.prepare(`SELECT id, ${COLUMNS} FROM dim_tuple`).all() as (Dims & { id: number })[]) {
       this.ids.set(keyOf(r), r.id);
     }
   }
@@ -31,43 +44,57 @@ export class TupleDict {
     this.tree.clear();
   }
 
-  /** Id of already-normalised dims (inserting the tuple when new). */
-  idOf(d: TupleDims): number {
-    const m1 = this.tree.get(d.source);
-    const m2 = m1?.get(d.medium);
-    const m3 = m2?.get(d.campaign);
-    const m4 = m3?.get(d.content);
-    const hit = m4?.get(d.term);
-    if (hit !== undefined) return hit;
+  /** Id of already-normalised dims (inserting the tuple, and labels for its new keys, when new). */
+  idOf(d: SpelledDims): number {
+    let m: Level | undefined = this.tree;
+    for (let i = 0; i < LAST && m; i++) m = m.get(d[DIMENSIONS[i]!]) as Level | undefined;
+    const hit = m?.get(d[DIMENSIONS[LAST]!]);
+    if (hit !== undefined) return hit as number;
     const id = this.idOfSlow(d);
-    const get = <T>(m: Level<T>, k: string | null, make: () => T): T => {
-      let v = m.get(k);
-      if (v === undefined) m.set(k, (v = make()));
-      return v;
-    };
-    const l4 = get(get(get(get(this.tree, d.source, () => new Map()), d.medium, () => new Map()), d.campaign, () => new Map()), d.content, () => new Map<string | null, number>());
-    l4.set(d.term, id);
+    let level = this.tree;
+    for (let i = 0; i < LAST; i++) {
+      const k = d[DIMENSIONS[i]!];
+      let next = level.get(k) as Level | undefined;
+      if (!next) level.set(k, (next = new Map()));
+      level = next;
+    }
+    level.set(d[DIMENSIONS[LAST]!], id);
     return id;
   }
 
-  private idOfSlow(d: TupleDims): number {
+  private idOfSlow(d: SpelledDims): number {
     const k = keyOf(d);
     let id = this.ids.get(k);
     if (id === undefined) {
-      const full: Dims = { source: d.source, medium: d.medium, campaign: d.campaign, content: d.content, term: d.term };
+      const values = DIMENSIONS.map((dim) => d[dim]);
       id = Number(
         this.db
-          .prepare('INSERT INTO dim_tuple (source, medium, campaign, content, term, direct) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(d.source, d.medium, d.campaign, d.content, d.term, this.norm.isDirect(full) ? 1 : 0).lastInsertRowid,
+          .prepare(`INSERT INTO dim_tuple (${COLUMNS}, direct) VALUES (${DIMENSIONS.map(() => '?').join(', ')}, ?)`)
+          .run([...values, this.norm.isDirect(d) ? 1 : 0]).lastInsertRowid,
       );
       this.ids.set(k, id);
+      this.label(d);
     }
     return id;
   }
 
-  /** Id of raw source dims (normalised first). */
-  idOfRaw(raw: Partial<Record<keyof TupleDims, string | null>>): number {
-    return this.idOf(this.norm.dims(raw));
+  /**
+   * A key seen for the first time is labelled with this spelling until the next full recompute
+   * chooses the most frequent one (incremental recomputes do not recount spellings).
+   */
+  private label(d: SpelledDims): void {
+    if (!d.spell) return;
+    this.labelStmt ??= this.db.prepare<[string, string, string]>('INSERT OR IGNORE INTO dim_label (dim, key, label) VALUES (?, ?, ?)');
+    LABEL_DIMS.forEach((dim, i) => {
+      const key = d[dim];
+      const spelling = d.spell![i];
+      if (key !== null && spelling && spelling.toLowerCase() === key) this.labelStmt!.run(dim, key, spelling);
+    });
+  }
+
+  /** Id of raw source dims of a touch of `kind` (normalised first). */
+  idOfRaw(raw: RawDims, kind: TouchKind): number {
+    return this.idOf({ ...this.norm.dims(raw, kind), spell: spellingOf(raw) });
   }
 }
 

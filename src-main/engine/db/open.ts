@@ -47,10 +47,20 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * Closes the handle. `PRAGMA optimize` runs only when the write lock is free at this instant (a
+ * zero busy timeout): under another process's lock — a second `skvoz`, a backup tool — it is
+ * skipped, never a reason for a command that has done its work to fail.
+ */
 export function closeDatabase(db: Db): void {
   if (!db.open) return;
   try {
-    if (!db.readonly) db.pragma('optimize');
+    if (!db.readonly && !db.inTransaction) {
+      db.pragma('busy_timeout = 0');
+      db.pragma('optimize');
+    }
+  } catch {
+    // locked by someone else (or damaged): optimise another time
   } finally {
     db.close();
   }

@@ -5,7 +5,8 @@ import type { B24ContactRaw, B24DealItemRaw, B24LeadRaw, B24MultiField } from '.
 import { CHANNELS, COMPANIES, FORM_SUBJECTS, OFFLINE_VISIT, PRODUCTS } from './catalog';
 import { CRM_PHONE_STYLES, formatPhone, NS_LEGACY, person, type Person } from './people';
 import type { DealPlan, LeadPlan } from './plan';
-import { rngFor, TAG, type Rng } from './rng';
+import { mix, rngFor, TAG, type Rng } from './rng';
+import { spelled } from './spellings';
 import { DAY, type Placement, type World } from './world';
 
 const empty = (rng: Rng): string | null => (rng.chance(0.5) ? null : '');
@@ -18,17 +19,17 @@ interface UtmText {
   term: string | null;
 }
 
-/** UTM values of a placement (null fields = not given); ch -1 is an offline visit */
-function utmOf(p: Placement | null): UtmText | null {
+/** UTM values of a placement (null fields = not given), as record `h` typed them; ch -1 is an offline visit */
+function utmOf(p: Placement | null, h: number): UtmText | null {
   if (!p) return null;
   if (p.ch < 0) return { source: OFFLINE_VISIT, medium: OFFLINE_VISIT, campaign: OFFLINE_VISIT, content: null, term: null };
   const ch = CHANNELS[p.ch];
   const camp = ch?.campaigns[p.camp];
   if (!ch || !camp) return null;
   return {
-    source: camp.source ?? ch.source,
-    medium: ch.medium,
-    campaign: camp.name,
+    source: spelled(camp.source ?? ch.source, mix(h, 1)),
+    medium: spelled(ch.medium, mix(h, 2)),
+    campaign: spelled(camp.name, mix(h, 3)),
     content: camp.contents[p.content] ?? null,
     term: camp.terms[p.term] ?? null,
   };
@@ -67,7 +68,7 @@ export function leadRecord(w: World, plan: LeadPlan): B24LeadRaw {
   const rng = rngFor(w.seed, TAG.leadText, plan.k);
   const who = person(w.seed, plan.client);
   const clock = w.cal.clock;
-  const utm = plan.utm ? utmOf(plan.place) : null;
+  const utm = plan.utm ? utmOf(plan.place, mix(w.seed, plan.id, 98)) : null;
   const text = (v: string | null | undefined) => v ?? empty(rng);
   const title = plan.offline
     ? `Визит в шоурум — ${who.first} ${who.last}`
@@ -107,7 +108,7 @@ export function dealRecord(w: World, plan: DealPlan, id: number): B24DealItemRaw
   const rng = rngFor(w.seed, TAG.dealText, id);
   const clock = w.cal.clock;
   const who = person(w.seed, plan.client);
-  const utm = utmOf(plan.utm);
+  const utm = utmOf(plan.utm, mix(w.seed, id, 99));
   const company = plan.category === 1 ? rng.int(COMPANIES.length) : -1;
   const title = company >= 0 ? `Опт: ${COMPANIES[company] ?? ''}` : `${rng.pick(PRODUCTS)} — ${who.last}`;
   return {

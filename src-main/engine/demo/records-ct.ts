@@ -8,6 +8,7 @@ import { CHANNELS, FORM_SUBJECTS, SITE_HOST, SITE_PAGES } from './catalog';
 import { formatPhone, person } from './people';
 import type { TouchPlan } from './plan';
 import { mix, rngFor, TAG, type Rng } from './rng';
+import { spelled } from './spellings';
 import { MINUTE, type World } from './world';
 
 interface Dims {
@@ -71,11 +72,15 @@ export function callRecord(w: World, t: TouchPlan, callId: number, siteId: numbe
   const successful = !rng.chance(0.14);
   const duration = successful ? Math.round(15 + rng.exp(160)) : 0;
   const target = successful && duration >= 40;
-  // a share of direct calls dial the static number on the site: no session at all
+  // a share of direct calls dial the static number on the site: no session at all; for half of
+  // them Calltouch knows no source either («Звонки без метки»)
   const sessionless = d.source === '(direct)' && rng.chance(0.3);
+  const untagged = sessionless && mix(w.seed, callId, 91) % 2 === 0;
   const v = visitor(w, t);
   const clock = w.ctClock;
-  const utmSource = d.utm ? (d.source === 'yandex' && rng.chance(0.03) ? 'Yandex' : d.source) : null;
+  const utmSource = d.utm ? spelled(d.source === 'yandex' && rng.chance(0.03) ? 'Yandex' : d.source, mix(w.seed, callId, 92)) : null;
+  const utmMedium = spelled(d.medium, mix(w.seed, callId, 93));
+  const utmCampaign = spelled(d.campaign, mix(w.seed, callId, 94));
   return {
     callId: rng.chance(0.01) ? String(callId) : callId,
     callphase: 'calldisconnected',
@@ -93,16 +98,16 @@ export function callRecord(w: World, t: TouchPlan, callId: number, siteId: numbe
     uniqTargetCall: bool(t.unique && target),
     callbackCall: bool(rng.chance(0.05)),
     city: who.city,
-    source: sessionless ? '(direct)' : d.source,
-    medium: sessionless ? '(none)' : d.medium,
+    source: untagged ? null : sessionless ? '(direct)' : d.source,
+    medium: untagged ? null : sessionless ? '(none)' : d.medium,
     keyword: d.medium === 'cpc' ? d.term : null,
     url: sessionless ? null : landing(d),
     callUrl: sessionless ? null : `https://${SITE_HOST}${rng.pick(SITE_PAGES)}`,
     ref: sessionless ? null : d.ref,
     hostname: SITE_HOST,
     utmSource: sessionless ? null : utmSource,
-    utmMedium: sessionless || !d.utm ? null : d.medium,
-    utmCampaign: sessionless || !d.utm ? null : d.campaign,
+    utmMedium: sessionless || !d.utm ? null : utmMedium,
+    utmCampaign: sessionless || !d.utm ? null : utmCampaign,
     utmContent: sessionless || !d.utm ? null : d.content,
     utmTerm: sessionless || !d.utm ? null : d.term,
     sessionId: sessionless ? null : 900_000_000 + (callId % 90_000_000),
@@ -171,9 +176,9 @@ export function requestRecord(w: World, t: TouchPlan, requestId: number, siteId:
           source: d.source,
           medium: d.medium,
           keywords: d.medium === 'cpc' ? d.term : null,
-          utmSource: d.utm ? d.source : null,
-          utmMedium: d.utm ? d.medium : null,
-          utmCampaign: d.utm ? d.campaign : null,
+          utmSource: d.utm ? spelled(d.source, mix(w.seed, requestId, 95)) : null,
+          utmMedium: d.utm ? spelled(d.medium, mix(w.seed, requestId, 96)) : null,
+          utmCampaign: d.utm ? spelled(d.campaign, mix(w.seed, requestId, 97)) : null,
           utmContent: d.utm ? d.content : null,
           utmTerm: d.utm ? d.term : null,
           city: who.city,

@@ -4,7 +4,7 @@
 import type { DemoSize } from '@shared/contract';
 import { SettingsSchema } from '@shared/contract';
 import { Workspace } from '../workspace';
-import { ensureAttribution } from '../attribution/materialise';
+import { updateAttribution } from '../attribution/materialise';
 import { DEMO_CT_TIME_ZONE, DEMO_SITE_ID } from './generate';
 import { loadDemo, type DemoOptions, type DemoStats } from './index';
 import { saveDemoViews } from './views';
@@ -44,7 +44,8 @@ export async function createDemoWorkspace(dir: string, opts: CreateDemoOptions):
       now: opts.now,
       onProgress: opts.onProgress,
     });
-    const attribution = ensureAttribution(ws.db, ws.settings);
+    const attribution = updateAttribution(ws.db, ws.settings);
+    ws.noteData();
     return { ws, stats, attribution: attribution ? { conversions: attribution.conversions, ms: attribution.ms } : null };
   } catch (err) {
     ws.close();

@@ -13,11 +13,11 @@ import {
   type SeriesResult,
   type ViewSpec,
 } from '@shared/contract';
-import { todayIn } from '@shared/periods';
-import { viewQuery, viewRange } from '@shared/views-schema';
+import { comparePeriod, todayIn } from '@shared/periods';
+import { comparedModels, viewQuery, viewRange } from '@shared/views-schema';
 import type { Metric } from '@shared/metrics';
 import type { Workspace } from '../workspace';
-import { runReport } from '../reports/query';
+import { coverage, runReport } from '../reports/query';
 import { runSeries } from '../reports/series';
 import { healthSummary } from '../health';
 import { notFound } from '../errors';
@@ -107,16 +107,32 @@ export function queryParams(ctx: DocContext, q: ReportQuery, extra: [string, str
     ['Группировка', q.groupBy.map((g) => DIM_LABEL[g]).join(' → ') || '—'],
     ['Фильтры', filterText(ctx, q)],
   ];
-  if (q.compare) out.splice(1, 0, ['Сравнение', comparisonLabel(q)]);
+  if (q.compare) out.splice(1, 0, ['Период сравнения', comparisonLabel(ctx, q)]);
+  if (model === 'markov') out.splice(out.findIndex(([k]) => k === 'Модель атрибуции') + 1, 0, ['Выручка по модели Маркова', MARKOV_READING]);
   return baseParams(ctx, [...out, ...extra]);
 }
 
-function comparisonLabel(q: ReportQuery): string {
+/** docs/REPORTS.md «Readings settled after the first release»: how Markov shares revenue. */
+export const MARKOV_READING =
+  'V·RE(c)/ΣRE: выручка периода делится между каналами пропорционально эффекту удаления канала — каждый канал получает одинаковую выручку на каждую приписанную ему конверсию';
+
+/** «01.10.2026 – 31.10.2026 (предыдущий период)», with a note when it has no data. */
+export function comparisonLabel(ctx: DocContext, q: ReportQuery): string {
   const c = q.compare!;
-  if (c.kind === 'previous') return 'с предыдущим периодом';
-  if (c.kind === 'year') return 'с тем же периодом год назад';
-  if (c.kind === 'weekdays') return `с теми же днями недели (${c.weeks} нед. назад)`;
-  return `с периодом ${ruPeriod(c.from, c.to)}`;
+  const p = comparePeriod(q.from, q.to, c);
+  const kind =
+    c.kind === 'previous'
+      ? 'предыдущий период'
+      : c.kind === 'month'
+        ? 'тот же период месяц назад'
+        : c.kind === 'year'
+          ? 'тот же период год назад'
+          : c.kind === 'weekdays'
+            ? `те же дни недели ${c.weeks} нед. назад`
+            : 'свой период';
+  const cov = coverage(ctx.ws, p);
+  const note = cov.empty ? '; в нём нет данных — изменения не считаются' : cov.partial && cov.dataFrom ? `; данные только с ${ruDate(cov.dataFrom)}` : '';
+  return `${ruPeriod(p.from, p.to)} (${kind}${note})`;
 }
 
 export interface ReportSheets {
@@ -186,7 +202,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
     case 'report':
       return reportDoc(ctx, what.query, what.sheets, what.title ?? 'Отчёт');
     case 'dashboard': {
-      const doc = reportDoc(ctx, { ...what.query, groupBy: ['source'] }, { levels: false, series: true, models: false, pivot: false }, 'Дашборд');
+      const doc = reportDoc(ctx, { ...what.query, groupBy: ['channel', 'source'] }, { levels: false, series: true, models: false, pivot: false }, 'Дашборд');
       return { ...doc, kind: 'dashboard' };
     }
     case 'models': {
@@ -251,7 +267,7 @@ export function buildDoc(ctx: DocContext, what: ExportWhat): ExportDoc {
       if (!view) throw notFound('Сохранённый отчёт не найден — возможно, его удалили.');
       const q = resolveView(ctx, view.spec);
       if (view.spec.mode === 'models') {
-        const doc = buildDoc(ctx, { kind: 'models', query: q, models: view.spec.models });
+        const doc = buildDoc(ctx, { kind: 'models', query: q, models: comparedModels(view.spec.models, ctx.ws.settings.defaultModel) });
         return { ...doc, name: view.name, params: [['Отчёт', view.name], ...doc.params] };
       }
       const doc = reportDoc(ctx, q, what.sheets, view.name, view.spec.columns);

@@ -3,7 +3,7 @@
 // hidden window with JavaScript off; the CLI and the tests render the same page in Chromium.
 import type { Cell, Column, ExportDoc, Table, TableRow } from './doc';
 import { METRIC_LABEL, formatNumber, currencySign } from './labels';
-import { svgBars, svgLines } from './svg';
+import { compactRu, svgBars, svgLines } from './svg';
 
 export const PRINT_ROW_LIMIT = 2000;
 
@@ -94,7 +94,7 @@ function charts(doc: ExportDoc): string {
       `<figure><figcaption>Выручка и расходы, ${esc(currencySign(doc.currency))}</figcaption>${svgLines(labels, [
         { name: 'Выручка', color: '#7c3aed', values: pts.map((p) => p.metrics.revenue) },
         { name: 'Расходы', color: '#dc2626', values: pts.map((p) => p.metrics.cost) },
-      ], (v) => formatNumber(v, 'int', doc.currency))}</figure>`,
+      ], compactRu)}</figure>`,
     );
   }
   const rows = doc.report?.rows.filter((r) => !r.unattributed).slice(0, 10) ?? [];

@@ -6,8 +6,9 @@ import type { Metric } from '@shared/metrics';
 export type CellKind = 'text' | 'int' | 'num' | 'money' | 'pct' | 'date' | 'datetime';
 
 export const DIM_LABEL: Record<Dimension, string> = {
+  channel: 'Канал',
   source: 'Источник',
-  medium: 'Канал',
+  medium: 'Тип трафика',
   campaign: 'Кампания',
   content: 'Объявление',
   term: 'Ключевое слово',
@@ -47,6 +48,10 @@ export const METRIC_LABEL: Record<Metric, string> = {
   cpo: 'CPO',
   romi: 'ROMI',
   drr: 'ДРР',
+  impressions: 'Показы',
+  clicks: 'Клики',
+  ctr: 'CTR',
+  cpc: 'CPC',
 };
 
 export const METRIC_KIND: Record<Metric, CellKind> = {
@@ -68,6 +73,10 @@ export const METRIC_KIND: Record<Metric, CellKind> = {
   cpo: 'money',
   romi: 'pct',
   drr: 'pct',
+  impressions: 'int',
+  clicks: 'int',
+  ctr: 'pct',
+  cpc: 'money',
 };
 
 export const UNATTRIBUTED_LABEL = 'Не атрибутировано';

@@ -10,6 +10,34 @@ export function niceScale(max: number): { top: number; step: number } {
   return { top: step * 4, step };
 }
 
+/** About how wide a label is at `fontSize` px (digits and dots of dd.mm labels; generous). */
+export function labelWidth(text: string, fontSize = 8): number {
+  return text.length * fontSize * 0.62;
+}
+
+/**
+ * Which of `n` evenly spaced axis labels to print so that none overlaps its neighbour: every k-th
+ * from the first, and the last one only when it stands a full step from the previous printed one.
+ */
+export function axisLabelIndices(n: number, spacing: number, width: number, gap = 6): number[] {
+  if (n <= 0) return [];
+  const every = Math.max(1, Math.ceil((width + gap) / Math.max(spacing, 1e-9)));
+  const out: number[] = [];
+  for (let i = 0; i < n; i += every) out.push(i);
+  const last = n - 1;
+  if (out[out.length - 1] !== last) {
+    // the last label (the period's end) matters: it replaces the one before it when both do not fit
+    if (last - out[out.length - 1]! < every) out.pop();
+    out.push(last);
+  }
+  return out;
+}
+
+/** «1,2 млн», «350 тыс.» for axis ticks (the cells of the table keep the full numbers). */
+export function compactRu(v: number): string {
+  return new Intl.NumberFormat('ru-RU', { notation: 'compact', maximumFractionDigits: 1 }).format(v).replace(/\u00a0/g, ' ');
+}
+
 export interface Line {
   name: string;
   color: string;
@@ -33,18 +61,20 @@ export function svgLines(labels: string[], lines: Line[], fmt: (v: number) => st
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e7eb" stroke-width="0.6"/>`);
     parts.push(`<text x="${L - 4}" y="${y(v) + 3}" text-anchor="end" font-size="8" fill="#6b7280">${esc(fmt(v))}</text>`);
   }
-  const every = Math.max(1, Math.ceil(n / 8));
-  labels.forEach((lab, i) => {
-    if (i % every === 0 || i === n - 1) parts.push(`<text x="${x(i)}" y="${H - 6}" text-anchor="middle" font-size="8" fill="#6b7280">${esc(lab)}</text>`);
-  });
+  const spacing = n <= 1 ? W : (W - L - R) / (n - 1);
+  const widest = Math.max(0, ...labels.map((l) => labelWidth(l)));
+  for (const i of axisLabelIndices(n, spacing, widest)) {
+    parts.push(`<text x="${x(i)}" y="${H - 6}" text-anchor="middle" font-size="8" fill="#6b7280">${esc(labels[i]!)}</text>`);
+  }
   for (const l of lines) {
     const d = l.values.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
     parts.push(`<path d="${d}" fill="none" stroke="${l.color}" stroke-width="1.6" stroke-linejoin="round"/>`);
   }
-  lines.forEach((l, i) => {
-    const lx = L + i * 110;
+  let lx = L;
+  for (const l of lines) {
     parts.push(`<rect x="${lx}" y="3" width="10" height="6" fill="${l.color}"/><text x="${lx + 14}" y="9" font-size="8.5" fill="#111827">${esc(l.name)}</text>`);
-  });
+    lx += 14 + labelWidth(l.name, 8.5) + 16;
+  }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img">${parts.join('')}</svg>`;
 }
 

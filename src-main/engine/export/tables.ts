@@ -101,7 +101,7 @@ export function pivotTable(ws: Workspace, q: ReportQuery, metrics: Metric[]): Ta
     async *rows(signal) {
       ensureAttribution(ws.db, ws.settings);
       const model = q.model ?? ws.settings.defaultModel;
-      const tuples = loadTuples(ws.db);
+      const tuples = loadTuples(ws);
       const flat = { ...q, compare: undefined };
       void days;
       for (let d = q.from; d <= q.to; d = addDays(d, 1)) {

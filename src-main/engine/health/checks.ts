@@ -31,10 +31,11 @@ const MATCHED_DEALS = `
   WHERE EXISTS (SELECT 1 FROM ident c WHERE c.value = di.value AND c.owner IN ('call', 'request'))`;
 
 /** WHERE clauses (over b24_lead x / b24_deal x) of the record checks */
-const WHERE: Record<'leads_without_utm' | 'deals_unmatched' | 'deals_without_amount', string> = {
+const WHERE: Record<'leads_without_utm' | 'deals_unmatched' | 'deals_without_amount' | 'deals_won_time_pending', string> = {
   leads_without_utm: `x.deleted = 0 AND (x.utm_source IS NULL OR trim(x.utm_source) = '')`,
   deals_unmatched: `x.deleted = 0 AND x.id NOT IN (${MATCHED_DEALS})`,
   deals_without_amount: `x.deleted = 0 AND (x.opportunity IS NULL OR trim(x.opportunity) = '' OR CAST(x.opportunity AS REAL) = 0)`,
+  deals_won_time_pending: `x.deleted = 0 AND x.id IN (SELECT deal_id FROM b24_won_pending)`,
 };
 
 const DUPLICATE_PHONES = `
@@ -79,6 +80,11 @@ export function healthSummary(ws: Workspace, now: number): HealthSummary {
     { key: 'duplicate_phones', count: count(db, `SELECT count(*) AS n FROM (${DUPLICATE_PHONES})`), total: leadPhones },
     { key: 'unattributed_leads', count: sum(unattributed[1]), total: convTotals[1], reasons: unattributed[1] },
     { key: 'unattributed_deals', count: sum(unattributed[2]), total: convTotals[2], reasons: unattributed[2] },
+    {
+      key: 'deals_won_time_pending',
+      count: count(db, `SELECT count(*) AS n FROM b24_deal x WHERE ${WHERE.deals_won_time_pending}`),
+      total: count(db, "SELECT count(*) AS n FROM b24_deal WHERE deleted = 0 AND stage_semantic = 'S'"),
+    },
   ];
   // the order of HEALTH_CHECKS is the screen's order
   checks.sort((a, b) => HEALTH_CHECKS.indexOf(a.key) - HEALTH_CHECKS.indexOf(b.key));
@@ -124,7 +130,8 @@ export function healthRecords(ws: Workspace, q: HealthRecordsQuery): HealthRecor
       return { check, total, offset: q.offset, items: crm('lead', rows) };
     }
     case 'deals_unmatched':
-    case 'deals_without_amount': {
+    case 'deals_without_amount':
+    case 'deals_won_time_pending': {
       const total = count(db, `SELECT count(*) AS n FROM b24_deal x WHERE ${WHERE[check]}`);
       const rows = db
         .prepare(

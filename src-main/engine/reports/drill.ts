@@ -1,7 +1,7 @@
 // Drill-down to conversions: the deals (or leads) behind a report row (reports:deals, and the deal
 // lists of exports, which describe them a batch at a time), and one conversion's explanation — its
 // touches in order with the weight each got under every rule-based model.
-import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model, ReportFilters } from '@shared/contract';
+import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model, ReportFilters, StageOutcome } from '@shared/contract';
 import type { Dimension } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import { ensureAttribution } from '../attribution/materialise';
@@ -11,6 +11,8 @@ import { InputLoader, inputContext } from '../attribution/inputs';
 import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
+import { compareKey, dimFilter } from './dims';
+import { loadLabels } from '../attribution/labels';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,13 +52,13 @@ type DrillQuery = Pick<DealsQuery, 'from' | 'to' | 'model' | 'basis' | 'filters'
  * 'all' when the row and the filters do not narrow anything.
  */
 function rowTuples(tuples: TupleMap, row: RowKey, filters: ReportFilters): Set<number> | 'all' {
-  const wanted = Object.entries(row.dims) as [Dimension, string | null][];
-  const allowed = (Object.entries(filters.dimensions ?? {}) as [Dimension, (string | null)[] | undefined][]).filter(([, v]) => v && v.length > 0);
-  if (row.unattributed) return new Set(allowed.length > 0 ? [] : [0]);
-  if (wanted.length === 0 && allowed.length === 0) return 'all';
+  const wanted = (Object.entries(row.dims) as [Dimension, string | null][]).map(([k, v]) => [k, compareKey(k, v)] as const);
+  const allowed = dimFilter(filters);
+  if (row.unattributed) return new Set(allowed ? [] : [0]);
+  if (wanted.length === 0 && !allowed) return 'all';
   const out = new Set<number>();
   for (const [id, d] of tuples) {
-    if (wanted.every(([k, v]) => (d[k] ?? null) === v) && allowed.every(([k, vs]) => vs!.includes(d[k] ?? null))) out.add(id);
+    if (wanted.every(([k, v]) => compareKey(k, d[k]) === v) && (!allowed || allowed(d))) out.add(id);
   }
   return out;
 }
@@ -74,7 +76,7 @@ export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hit
   const model: Model = q.model ?? ws.settings.defaultModel;
   // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
   const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
-  const matching = rowTuples(loadTuples(ws.db), row, q.filters);
+  const matching = rowTuples(loadTuples(ws), row, q.filters);
   const hits = new Hits();
   if (matching !== 'all' && matching.size === 0) return { hits, order: new Uint32Array(0) };
   const kindCode = q.kind === 'lead' ? 1 : 2;
@@ -117,24 +119,29 @@ export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
 export function describer(ws: Workspace, kind: 'deal' | 'lead'): (id: number, revenue: number, weight: number) => DealListItem {
   if (kind === 'lead') {
     const st = ws.db.prepare(
-      `SELECT l.title, l.created_at, s.name AS stage, u.name AS resp FROM b24_lead l
+      `SELECT l.title, l.created_at, s.name AS stage, l.status_semantic AS semantic, u.name AS resp FROM b24_lead l
          LEFT JOIN b24_status s ON s.entity_id = 'STATUS' AND s.status_id = l.status_id
          LEFT JOIN b24_user u ON u.id = l.assigned_by_id WHERE l.id = ?`,
     );
     return (id, _revenue, weight) => {
-      const l = st.get(id) as { title: string | null; created_at: number; stage: string | null; resp: string | null };
-      return { kind, id, title: l.title, createdAt: iso(l.created_at)!, wonAt: null, stage: l.stage, pipeline: null, responsible: l.resp, revenue: 0, weight };
+      const l = st.get(id) as { title: string | null; created_at: number; stage: string | null; semantic: string | null; resp: string | null };
+      return { kind, id, title: l.title, createdAt: iso(l.created_at)!, wonAt: null, stage: l.stage, outcome: outcome(l.semantic), pipeline: null, responsible: l.resp, revenue: 0, weight };
     };
   }
   const st = ws.db.prepare(
-    `SELECT d.title, d.created_at, d.won_at, c.name AS pipeline, u.name AS resp,
+    `SELECT d.title, d.created_at, d.won_at, d.stage_semantic AS semantic, c.name AS pipeline, u.name AS resp,
             (SELECT name FROM b24_status s WHERE s.status_id = d.stage_id AND s.entity_id LIKE 'DEAL_STAGE%' LIMIT 1) AS stage
        FROM b24_deal d LEFT JOIN b24_category c ON c.id = d.category_id LEFT JOIN b24_user u ON u.id = d.assigned_by_id WHERE d.id = ?`,
   );
   return (id, revenue, weight) => {
-    const d = st.get(id) as { title: string | null; created_at: number; won_at: number | null; pipeline: string | null; resp: string | null; stage: string | null };
-    return { kind, id, title: d.title, createdAt: iso(d.created_at)!, wonAt: iso(d.won_at), stage: d.stage, pipeline: d.pipeline, responsible: d.resp, revenue, weight };
+    const d = st.get(id) as { title: string | null; created_at: number; won_at: number | null; semantic: string | null; pipeline: string | null; resp: string | null; stage: string | null };
+    return { kind, id, title: d.title, createdAt: iso(d.created_at)!, wonAt: iso(d.won_at), stage: d.stage, outcome: outcome(d.semantic), pipeline: d.pipeline, responsible: d.resp, revenue, weight };
   };
+}
+
+/** A stage's (status's) semantic: S won (a lead: converted), F lost, anything else in progress. */
+export function outcome(semantic: string | null | undefined): StageOutcome {
+  return semantic === 'S' ? 'won' : semantic === 'F' ? 'lost' : 'open';
 }
 
 export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Explanation {
@@ -142,15 +149,17 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
   const loader = new InputLoader(ws.db, inputContext(ws.db, s));
   const c = loader.loadIds(kind, [id])[0];
   if (!c) throw notFound(kind === 'deal' ? `Сделка ${id} не найдена в кэше.` : `Лид ${id} не найден в кэше.`);
-  const title = (ws.db.prepare(`SELECT title FROM ${kind === 'deal' ? 'b24_deal' : 'b24_lead'} WHERE id = ?`).get(id) as { title: string | null }).title;
+  const facts = describer(ws, kind)(id, c.revenue, 1);
   const weights = new Map<ClassicModel, number[]>(CLASSIC_MODELS.map((m) => [m, weightsFor(m, c.touches, c.at)]));
+  const label = loadLabels(ws.db, s);
   const plain = (t: Touch) => ({
     kind: t.kind,
     id: t.id,
     at: new Date(t.at).toISOString(),
-    source: t.source,
-    medium: t.medium,
-    campaign: t.campaign,
+    channel: t.channel ?? null,
+    source: label.of('source', t.source),
+    medium: label.of('medium', t.medium),
+    campaign: label.of('campaign', t.campaign),
     content: t.content,
     term: t.term,
     direct: t.direct,
@@ -162,10 +171,14 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
   return {
     kind,
     id,
-    title,
+    title: facts.title,
     at: new Date(c.at).toISOString(),
     wonAt: iso(c.wonAt),
     revenue: c.revenue,
+    stage: facts.stage,
+    outcome: facts.outcome,
+    pipeline: facts.pipeline,
+    responsible: facts.responsible,
     lookbackDays: s.lookbackDays,
     touches,
     excluded: c.excluded.map((e) => ({ ...plain(e.touch), reason: e.reason })),

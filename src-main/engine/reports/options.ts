@@ -4,13 +4,13 @@
 // requests, imported costs). Every list is busiest first; names come from the Bitrix24
 // dictionaries and the Calltouch settings (null when unknown, the renderer shows the id).
 import { DIMENSIONS, type Dimension } from '@shared/metrics';
-import { makeNormaliser } from '@shared/normalise';
 import type { FilterOption, OptionsQuery, ReportOptions } from '@shared/contract';
 import type { Workspace } from '../workspace';
 import { ensureAttribution } from '../attribution/materialise';
 import { CLASSIC_MODELS } from '../attribution/models';
 import { dayInt } from '../attribution/tuples';
 import { loadTuples } from './query';
+import { costDimsOf } from './dims';
 
 type Counted = { id: number; name: string | null; count: number };
 
@@ -56,7 +56,7 @@ export function reportOptions(ws: Workspace, q: OptionsQuery): ReportOptions {
 
   // dimension values: activity per tuple = leads/deals credited under the linear model (every touch
   // of a path gets a share, so every touched tuple appears) + tracked calls and requests
-  const tuples = loadTuples(db);
+  const tuples = loadTuples(ws);
   const activity = new Map<number, number>();
   const add = (id: number, n: number) => activity.set(id, (activity.get(id) ?? 0) + n);
   const linear = CLASSIC_MODELS.indexOf('linear');
@@ -80,11 +80,11 @@ export function reportOptions(ws: Workspace, q: OptionsQuery): ReportOptions {
     for (const d of DIMENSIONS) bump(d, t[d], n);
   }
   // campaigns with spend but no lead yet are worth filtering by too
-  const norm = makeNormaliser(ws.settings.normalisation);
+  const costDims = costDimsOf(ws);
   for (const c of db
     .prepare('SELECT DISTINCT source, medium, campaign, content, term FROM cost WHERE day >= ? AND day <= ?')
-    .all(q.from, q.to) as Record<Dimension, string | null>[]) {
-    const t = norm.dims(c);
+    .all(q.from, q.to) as Record<Exclude<Dimension, 'channel'>, string | null>[]) {
+    const t = costDims(c);
     for (const d of DIMENSIONS) bump(d, t[d] ?? null, 0);
   }
 

@@ -4,13 +4,15 @@
 // index, in SQLite — and kept as compact arrays ordered by value and time, so a period only
 // filters by time and counts identical paths (a year of the large demo: 17 s before, 5 s the
 // first time, milliseconds after). A short period reads just its own touches.
-import { makeNormaliser } from '@shared/normalise';
+import type { TouchKind } from '@shared/channel-rules';
+import { DIMENSIONS } from '@shared/metrics';
+import { workspaceNormaliser } from '@shared/normalise';
 import { periodRange } from '@shared/time';
 import type { Db } from '../db/open';
 import type { Workspace } from '../workspace';
 import { attributionGeneration } from '../attribution/state';
 import type { NullPath } from '../attribution/markov';
-import type { TupleMap } from './query';
+import { tupleIdsByKey } from './dims';
 
 interface Orphans {
   key: string;
@@ -24,20 +26,20 @@ interface Orphans {
 
 const cache = new WeakMap<Db, Orphans>();
 
-const DIMS = (t: string) => `json_array(${t}.source, ${t}.medium, ${t}.campaign, ${t}.content, ${t}.term)`;
+/** A touch's kind and raw dims as one JSON text */
+const DIMS = (t: string, kind: TouchKind) => `json_array('${kind}', ${t}.source, ${t}.medium, ${t}.campaign, ${t}.content, ${t}.term)`;
 
-/** Raw dims JSON → the tuple id reports use (−1: none), through the workspace's normalisation. */
-function tupleMapper(ws: Workspace, tuples: TupleMap): (raw: string) => number {
-  const norm = makeNormaliser(ws.settings.normalisation);
-  const idByDims = new Map<string, number>();
-  for (const [id, d] of tuples) idByDims.set(JSON.stringify([d.source, d.medium, d.campaign, d.content, d.term]), id);
+/** Raw dims JSON → the tuple id reports use (−1: none), through the workspace's normalisation and channel rules. */
+function tupleMapper(ws: Workspace): (raw: string) => number {
+  const norm = workspaceNormaliser(ws.settings);
+  const idByDims = tupleIdsByKey(ws.db);
   const tupleOfRaw = new Map<string, number>();
   return (raw) => {
     let id = tupleOfRaw.get(raw);
     if (id === undefined) {
-      const [source, medium, campaign, content, term] = JSON.parse(raw) as (string | null)[];
-      const d = norm.dims({ source, medium, campaign, content, term });
-      id = idByDims.get(JSON.stringify([d.source, d.medium, d.campaign, d.content, d.term])) ?? -1;
+      const [kind, source, medium, campaign, content, term] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
+      const d = norm.dims({ source, medium, campaign, content, term }, kind);
+      id = idByDims.get(JSON.stringify(DIMENSIONS.map((k) => d[k]))) ?? -1;
       tupleOfRaw.set(raw, id);
     }
     return id;
@@ -63,18 +65,18 @@ function build(key: string, rows: [string, number, string][], tupleOf: (raw: str
 
 /** Every call and request of a phone/e-mail without a lead or contact: one pass over the identity index. */
 const WHOLE_SQL = `WITH orphan AS (SELECT value FROM ident GROUP BY value HAVING max(owner IN ('lead', 'contact')) = 0)
-  SELECT o.value, c.at, ${DIMS('c')} FROM orphan o
+  SELECT o.value, c.at, ${DIMS('c', 'call')} FROM orphan o
     JOIN ident i ON i.value = o.value AND i.owner = 'call' JOIN ct_call c ON c.id = i.owner_id
   UNION ALL
-  SELECT o.value, r.at, ${DIMS('r')} FROM orphan o
+  SELECT o.value, r.at, ${DIMS('r', 'request')} FROM orphan o
     JOIN ident i ON i.value = o.value AND i.owner = 'request' JOIN ct_request r ON r.id = i.owner_id
   ORDER BY 1, 2`;
 
 /** The same for the calls and requests of one period: a few index probes per touch. */
-const PERIOD_SQL = `SELECT i.value, c.at, ${DIMS('c')} FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
+const PERIOD_SQL = `SELECT i.value, c.at, ${DIMS('c', 'call')} FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
    WHERE c.at >= @start AND c.at < @end AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
   UNION ALL
-  SELECT i.value, r.at, ${DIMS('r')} FROM ct_request r CROSS JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
+  SELECT i.value, r.at, ${DIMS('r', 'request')} FROM ct_request r CROSS JOIN ident i ON i.owner = 'request' AND i.owner_id = r.id
    WHERE r.at >= @start AND r.at < @end AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
   ORDER BY 1, 2`;
 
@@ -83,7 +85,7 @@ const PERIOD_SQL = `SELECT i.value, c.at, ${DIMS('c')} FROM ct_call c CROSS JOIN
  * it is there or the period holds a good part of all touches; else just the period's, which is
  * cheaper for a month of a large workspace than the one pass over every identity.
  */
-function orphansFor(ws: Workspace, tuples: TupleMap, start: number, end: number): Orphans {
+function orphansFor(ws: Workspace, start: number, end: number): Orphans {
   const db = ws.db;
   const key = `${attributionGeneration(db)}:${db.pragma('data_version', { simple: true }) as number}`;
   const hit = cache.get(db);
@@ -91,16 +93,16 @@ function orphansFor(ws: Workspace, tuples: TupleMap, start: number, end: number)
   const count = (where: string) =>
     (db.prepare(`SELECT (SELECT count(*) FROM ct_call ${where}) + (SELECT count(*) FROM ct_request ${where}) AS n`).get({ start, end }) as { n: number }).n;
   const inPeriod = count('WHERE at >= @start AND at < @end');
-  if (inPeriod * 4 < count('')) return build(key, db.prepare(PERIOD_SQL).raw(true).all({ start, end }) as [string, number, string][], tupleMapper(ws, tuples));
-  const whole = build(key, db.prepare(WHOLE_SQL).raw(true).all() as [string, number, string][], tupleMapper(ws, tuples));
+  if (inPeriod * 4 < count('')) return build(key, db.prepare(PERIOD_SQL).raw(true).all({ start, end }) as [string, number, string][], tupleMapper(ws));
+  const whole = build(key, db.prepare(WHOLE_SQL).raw(true).all() as [string, number, string][], tupleMapper(ws));
   cache.set(db, whole);
   return whole;
 }
 
 /** The period's non-converting paths, identical ones counted once with their number. */
-export function nonConvertingPaths(ws: Workspace, from: string, to: string, tuples: TupleMap, stateOf: (tupleId: number) => string): NullPath[] {
+export function nonConvertingPaths(ws: Workspace, from: string, to: string, stateOf: (tupleId: number) => string): NullPath[] {
   const { start, end } = periodRange(from, to, ws.settings.timeZone);
-  const o = orphansFor(ws, tuples, start, end);
+  const o = orphansFor(ws, start, end);
   const paths = new Map<string, { states: string[]; count: number }>();
   for (let i = 0; i < o.n; ) {
     const who = o.who[i]!;

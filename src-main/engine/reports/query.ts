@@ -1,17 +1,20 @@
 // reports:query — metrics per dimension tuple for a period, per docs/REPORTS.md, read from the
 // materialised attribution (daily rollups). Pipeline/responsible filters and the Markov model read
 // the per-conversion table instead, since rollups are not keyed by them.
-import type { ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
-import { emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
-import { makeNormaliser, type Dims } from '@shared/normalise';
+import type { CompareCoverage, ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
+import { DIMENSIONS, emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
+import type { Dims } from '@shared/normalise';
 import { comparePeriod } from '@shared/periods';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
 import { ensureAttribution } from '../attribution/materialise';
 import { CLASSIC_MODELS } from '../attribution/models';
-import { currencyConverter } from '../attribution/currency';
 import { dayInt } from '../attribution/tuples';
 import { creditFromConversions } from './scan';
+import { addCosts } from '../costs/report-costs';
+import { dimFilter, loadTuples, type TupleMap } from './dims';
+
+export { addCosts, loadTuples, type TupleMap };
 
 const UNATTRIBUTED = '\u0000unattributed';
 
@@ -19,14 +22,17 @@ export type RowsSnapshot = [string, { dims: Partial<Dims>; unattributed: boolean
 
 export class Rows {
   private readonly map = new Map<string, { dims: Partial<Dims>; unattributed: boolean; m: BaseMetrics }>();
+  private readonly filter: ((d: Partial<Dims> | null) => boolean) | null;
   constructor(
     private readonly groupBy: Dimension[],
-    private readonly q: ReportQuery,
-  ) {}
+    q: Pick<ReportQuery, 'filters'>,
+  ) {
+    this.filter = dimFilter(q.filters);
+  }
 
   /** Metrics accumulator of the row these dims fall into, or null when a dimension filter drops them. */
   get(d: Partial<Dims> | null): BaseMetrics | null {
-    if (!matchesDimFilter(this.q, d)) return null;
+    if (this.filter && !this.filter(d)) return null;
     const k = d === null ? UNATTRIBUTED : this.groupBy.map((g) => d[g] ?? '\u0001').join('\u0002');
     let acc = this.map.get(k);
     if (!acc) {
@@ -59,27 +65,6 @@ export class Rows {
   }
 }
 
-function matchesDimFilter(q: ReportQuery, d: Partial<Dims> | null): boolean {
-  const f = q.filters.dimensions;
-  if (!f) return true;
-  for (const [dim, values] of Object.entries(f) as [Dimension, (string | null)[] | undefined][]) {
-    if (!values || values.length === 0) continue;
-    if (d === null) return false;
-    if (!values.includes(d[dim] ?? null)) return false;
-  }
-  return true;
-}
-
-export type TupleMap = Map<number, Dims>;
-
-export function loadTuples(db: Db): TupleMap {
-  const m: TupleMap = new Map();
-  for (const r of db.prepare('SELECT id, source, medium, campaign, content, term FROM dim_tuple').all() as (Dims & { id: number })[]) {
-    m.set(r.id, { source: r.source, medium: r.medium, campaign: r.campaign, content: r.content, term: r.term });
-  }
-  return m;
-}
-
 const dimsOf = (tuples: TupleMap, id: number): Dims | null => (id === 0 ? null : (tuples.get(id) ?? null));
 
 function sitesSql(q: ReportQuery): string {
@@ -89,7 +74,7 @@ function sitesSql(q: ReportQuery): string {
 /** Where a metric lands: the accumulator for these dims on this day (null = filtered out). */
 export type Sink = (dims: Partial<Dims> | null, day: number) => BaseMetrics | null;
 
-const NULL_DIMS: Dims = { source: null, medium: null, campaign: null, content: null, term: null };
+const NULL_DIMS = Object.fromEntries(DIMENSIONS.map((d) => [d, null])) as Dims;
 
 export function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples: TupleMap, sink: Sink, byDay = false): void {
   const day = byDay ? 'day' : '0';
@@ -106,22 +91,6 @@ export function addTracking(db: Db, q: ReportQuery, a: number, b: number, tuples
     m.uniqueTargetCalls += r.utc;
     m.requests += r.requests;
     m.uniqueTargetRequests += r.utr;
-  }
-}
-
-export function addCosts(ws: Workspace, from: string, to: string, sink: Sink, byDay = false): void {
-  const norm = makeNormaliser(ws.settings.normalisation);
-  const convert = currencyConverter(ws.db, ws.settings.currency);
-  const day = byDay ? 'day' : "'0'";
-  const costs = ws.db
-    .prepare(
-      `SELECT ${day} AS day, source, medium, campaign, content, term, currency, sum(amount) AS amount
-         FROM cost WHERE day >= ? AND day <= ? GROUP BY ${byDay ? 'day, ' : ''}source, medium, campaign, content, term, currency`,
-    )
-    .all(from, to) as (Record<Dimension, string> & { day: string; amount: number; currency: string })[];
-  for (const c of costs) {
-    const m = sink(norm.dims(c), byDay ? dayInt(c.day) : 0);
-    if (m) m.cost += convert(String(c.amount), c.currency);
   }
 }
 
@@ -178,7 +147,7 @@ export function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: str
 export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const main = runPeriod(ws, q, model, q.from, q.to, tuples);
   const result: ReportResult = {
     workspace: ws.meta.name,
@@ -195,7 +164,18 @@ export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
   if (q.compare) {
     const cp = comparePeriod(q.from, q.to, q.compare);
     const c = runPeriod(ws, q, model, cp.from, cp.to, tuples);
-    result.compare = { from: cp.from, to: cp.to, rows: c.rows, totals: c.totals };
+    result.compare = { from: cp.from, to: cp.to, rows: c.rows, totals: c.totals, ...coverage(ws, cp) };
   }
   return result;
+}
+
+/**
+ * How much of a comparison period the workspace has data for (REPORTS.md: a comparison period
+ * with no data is flagged): none when it ends before the first record, partly when it starts
+ * before it.
+ */
+export function coverage(ws: Workspace, period: { from: string; to: string }): CompareCoverage {
+  const { dataFrom } = ws.summary();
+  if (dataFrom === null) return { empty: true, partial: false, dataFrom };
+  return { empty: period.to < dataFrom, partial: period.from < dataFrom && period.to >= dataFrom, dataFrom };
 }

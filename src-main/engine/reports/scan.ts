@@ -143,7 +143,7 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
       if (metric === 'won' || metric === 'visits') p.value += c.revenue;
     }
   }
-  const nullPaths = nonConvertingPaths(ws, from, to, tuples, stateOf);
+  const nullPaths = nonConvertingPaths(ws, from, to, stateOf);
   for (const metric of METRICS) {
     const paths: MarkovPath[] = [...byMetric.get(metric)!.values()];
     if (paths.length === 0) continue;

@@ -6,7 +6,7 @@ import { addDays, weekday } from '@shared/time';
 import type { Workspace } from '../workspace';
 import { ensureAttribution } from '../attribution/materialise';
 import { dayInt } from '../attribution/tuples';
-import { Rows, addCosts, addRollups, addTracking, isFiltered, loadTuples, runPeriod, type TupleMap } from './query';
+import { Rows, addCosts, addRollups, addTracking, coverage, isFiltered, loadTuples, runPeriod, type TupleMap } from './query';
 
 /** Calendar buckets of a period; weeks start on Monday, buckets are clipped to the period. */
 export function buckets(from: string, to: string, grain: SeriesQuery['grain']): { from: string; to: string }[] {
@@ -57,18 +57,18 @@ function seriesFor(ws: Workspace, q: SeriesQuery, model: Model, from: string, to
 export function runSeries(ws: Workspace, q: SeriesQuery): SeriesResult {
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const result: SeriesResult = { grain: q.grain, model, points: seriesFor(ws, q, model, q.from, q.to, tuples) };
   if (q.compare) {
     const cp = comparePeriod(q.from, q.to, q.compare);
-    result.compare = { ...cp, points: seriesFor(ws, q, model, cp.from, cp.to, tuples) };
+    result.compare = { ...cp, points: seriesFor(ws, q, model, cp.from, cp.to, tuples), ...coverage(ws, cp) };
   }
   return result;
 }
 
 export function runModels(ws: Workspace, q: ModelsQuery): ModelsResult {
   ensureAttribution(ws.db, ws.settings);
-  const tuples = loadTuples(ws.db);
+  const tuples = loadTuples(ws);
   const rows = new Map<string, ModelsResult['rows'][number]>();
   const totals: Partial<Record<Model, Metrics>> = {};
   for (const model of q.models) {

@@ -5,13 +5,19 @@ import type { Workspace } from '../workspace';
 import type { SecretProvider } from '../secrets';
 import { SkvozError, toAppError } from '../errors';
 import { createLogger, type Logger } from '../log';
-import { ensureAttribution } from '../attribution/materialise';
+import { busyMessage, CORRUPT_TEXT, isCorrupt, writeLockFree } from '../db/busy';
+import { updateAttribution } from '../attribution/materialise';
 
 /** Environment overrides (CLI, tests): base URLs and Calltouch sites given outside the workspace. */
 export interface SourceOverrides {
   calltouchBaseUrl?: string;
   calltouchSiteIds?: number[];
   bitrix24BaseUrl?: string;
+  /** ad platforms (CLI: SKVOZ_YANDEX_DIRECT_BASE_URL / _LOGINS, SKVOZ_VK_ADS_BASE_URL / _CLIENTS) */
+  yandexDirectBaseUrl?: string;
+  yandexDirectLogins?: string[];
+  vkAdsBaseUrl?: string;
+  vkAdsClients?: string[];
 }
 
 export interface SourceSyncContext {
@@ -37,11 +43,13 @@ export interface SyncEvents {
   finished(f: SyncFinished): void;
 }
 
-const KINDS: SourceKind[] = ['bitrix24', 'calltouch'];
+const KINDS: SourceKind[] = ['bitrix24', 'calltouch', 'yandex_direct', 'vk_ads'];
 
 export class SyncManager {
   private current: { runId: string; wsId: string; kinds: SourceKind[]; abort: AbortController; done: Promise<SyncFinished> } | null = null;
   private readonly log = createLogger('sync');
+  /** outcomes sync_status could not take (the database was locked), newest per source */
+  private readonly transient = new Map<SourceKind, AppError>();
 
   constructor(
     private readonly sources: SourceSync[],
@@ -49,6 +57,8 @@ export class SyncManager {
     private readonly events: SyncEvents,
     private readonly now: () => number = Date.now,
     private readonly overrides: SourceOverrides = {},
+    /** when a run that found the database locked is tried again (null: not by itself — the CLI) */
+    private readonly busyRetryMs: () => number | null = () => null,
   ) {}
 
   get running(): boolean {
@@ -60,6 +70,7 @@ export class SyncManager {
     if (this.current) {
       throw new SkvozError('conflict', 'Синхронизация уже идёт — дождитесь окончания или отмените её.');
     }
+    if (ws.damaged) throw new SkvozError('conflict', CORRUPT_TEXT);
     const wanted = opts.sources ?? KINDS;
     const chosen: SourceSync[] = [];
     for (const s of this.sources) {
@@ -68,7 +79,7 @@ export class SyncManager {
     if (chosen.length === 0) {
       throw new SkvozError(
         'invalid_input',
-        'Нет подключённых источников: добавьте вебхук Bitrix24 или токен Calltouch в «Настройках».',
+        'Нет подключённых источников: добавьте вебхук Bitrix24, токен Calltouch или ключи рекламных кабинетов в «Настройках».',
       );
     }
     const runId = randomUUID();
@@ -111,7 +122,8 @@ export class SyncManager {
     for (const kind of KINDS) {
       const r = rows.find((x) => x.source === kind);
       const lastError: AppError | null =
-        r?.last_error_code ? { code: r.last_error_code as AppError['code'], message: r.last_error_message ?? '' } : null;
+        this.transient.get(kind) ??
+        (r?.last_error_code ? { code: r.last_error_code as AppError['code'], message: r.last_error_message ?? '' } : null);
       // only the sources taking part in the current run of this workspace are 'running'
       const running = this.current?.wsId === ws.meta.id && this.current.kinds.includes(kind);
       sources[kind] = {
@@ -126,47 +138,87 @@ export class SyncManager {
 
   private async run(ws: Workspace, runId: string, chosen: SourceSync[], full: boolean, signal: AbortSignal): Promise<SyncFinished> {
     const rows: Partial<Record<SourceKind, number>> = {};
-    let firstError: AppError | null = null;
-    await Promise.all(
-      chosen.map(async (s) => {
-        const log = this.log.child(s.kind);
+    let firstError = null as AppError | null;
+    try {
+      // another process writes: fail at once (no 5 s wait per page, no half-done run) and retry later
+      if (!writeLockFree(ws.db)) throw new SkvozError('busy', busyMessage(this.busyRetryMs()));
+      await Promise.all(
+        chosen.map(async (s) => {
+          const log = this.log.child(s.kind);
+          try {
+            const r = await s.run({
+              ws,
+              overrides: this.overrides,
+              secrets: this.secrets,
+              signal,
+              full,
+              now: this.now,
+              log,
+              progress: (p) => this.events.progress({ ...p, runId, source: s.kind }),
+            });
+            rows[s.kind] = r.rows;
+            this.record(ws, s.kind, { ok: true, rows: r.rows });
+          } catch (err) {
+            // damage met while writing: nothing more goes into this file until it is restored
+            if (isCorrupt(err) && ws.db.open) ws.recordCheck([err instanceof Error ? err.message : String(err)], this.now());
+            const e = signal.aborted ? { code: 'cancelled' as const, message: 'Синхронизация отменена.' } : this.appError(err);
+            log.warn('sync failed', e.code, e.message);
+            firstError ??= e;
+            this.record(ws, s.kind, { ok: false, error: e });
+          }
+        }),
+      );
+      if (ws.db.open && firstError?.code !== 'busy' && !ws.damaged) {
         try {
-          const r = await s.run({
-            ws,
-            overrides: this.overrides,
-            secrets: this.secrets,
-            signal,
-            full,
-            now: this.now,
-            log,
-            progress: (p) => this.events.progress({ ...p, runId, source: s.kind }),
-          });
-          rows[s.kind] = r.rows;
-          this.record(ws, s.kind, { ok: true, rows: r.rows });
+          // new and changed rows are marked dirty by triggers; bring the attribution up to date now
+          updateAttribution(ws.db, ws.settings);
         } catch (err) {
-          const e = signal.aborted ? { code: 'cancelled' as const, message: 'Синхронизация отменена.' } : toAppError(err);
-          log.warn('sync failed', e.code, e.message);
-          firstError ??= e;
-          this.record(ws, s.kind, { ok: false, error: e });
+          this.log.error('attribution recompute failed', err);
+          firstError ??= this.appError(err);
         }
-      }),
-    );
-    if (ws.db.open) {
-      try {
-        // new and changed rows are marked dirty by triggers; bring the attribution up to date now
-        ensureAttribution(ws.db, ws.settings);
-      } catch (err) {
-        this.log.error('attribution recompute failed', err);
-        firstError ??= toAppError(err);
       }
+    } catch (err) {
+      // nothing may escape a run: its promise is awaited by the schedule and the CLI
+      firstError ??= this.appError(err);
+      if (firstError.code === 'busy') for (const s of chosen) this.transient.set(s.kind, firstError);
+      else this.log.error('sync run failed', err);
     }
     const finished: SyncFinished = { runId, ok: firstError === null, error: firstError, rows };
-    this.events.finished(finished);
+    try {
+      this.events.finished(finished);
+    } catch (err) {
+      this.log.error('sync:finished listener failed', err);
+    }
     return finished;
   }
 
+  /** A contract error; SQLITE_BUSY says when the run will be tried again. */
+  private appError(err: unknown): AppError {
+    const e = toAppError(err);
+    return e.code === 'busy' ? { code: 'busy', message: busyMessage(this.busyRetryMs()) } : e;
+  }
+
+  /**
+   * Writes the outcome to sync_status. Under another process's write lock it cannot be written:
+   * a busy outcome is kept in memory (`transient`) and shown by status() until the next write.
+   */
   private record(ws: Workspace, kind: SourceKind, r: { ok: true; rows: number } | { ok: false; error: AppError }): void {
     if (!ws.db.open) return;
+    if (!r.ok && r.error.code === 'busy') {
+      this.transient.set(kind, r.error);
+      return;
+    }
+    try {
+      this.writeStatus(ws, kind, r);
+      this.transient.delete(kind);
+    } catch (err) {
+      const e = this.appError(err);
+      this.log.warn('sync status not recorded', kind, e.message);
+      this.transient.set(kind, r.ok ? e : r.error);
+    }
+  }
+
+  private writeStatus(ws: Workspace, kind: SourceKind, r: { ok: true; rows: number } | { ok: false; error: AppError }): void {
     if (r.ok) {
       ws.db
         .prepare(

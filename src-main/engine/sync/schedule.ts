@@ -59,6 +59,8 @@ export class SyncScheduler {
   private lastRunEnd: number | null = null;
   private inflight: Promise<void> | null = null;
   private dueAt: number | null = null;
+  /** a run found the database locked by another process: try again at this instant */
+  private retryAt: number | null = null;
   private readonly clock: ScheduleClock;
   private readonly log: Logger;
   /** scheduled runs started (for the data-health page and tests) */
@@ -95,6 +97,16 @@ export class SyncScheduler {
     await this.inflight;
   }
 
+  /**
+   * The last run (scheduled or manual) found the database locked by another process: try again
+   * after `ms` rather than after the whole interval.
+   */
+  retrySoon(ms: number): void {
+    this.retryAt = this.clock.now() + ms;
+    if (this.stateValue === 'stopped' || this.inflight) return;
+    this.arm();
+  }
+
   /** Look again now: the network came back, the interval changed, a manual sync ended. */
   poke(): void {
     if (this.stateValue === 'stopped' || this.inflight) return;
@@ -128,6 +140,7 @@ export class SyncScheduler {
 
   /** next due instant: interval after the later of our last run's end and the last success */
   private due(interval: number): number {
+    if (this.retryAt !== null) return this.retryAt;
     const last = Math.max(this.lastRunEnd ?? -Infinity, this.o.lastSyncAt?.() ?? -Infinity);
     return Number.isFinite(last) ? last + interval : this.clock.now();
   }
@@ -183,6 +196,7 @@ export class SyncScheduler {
   private async runOnce(): Promise<void> {
     this.stateValue = 'running';
     this.dueAt = null;
+    this.retryAt = null;
     this.runs++;
     try {
       await this.o.run();

@@ -6,11 +6,16 @@ import { calltouchSource } from '../sources/calltouch/sync';
 import { calltouchTester } from '../sources/calltouch/test-connection';
 import { createBitrix24Source } from '../sources/bitrix24/sync';
 import { createBitrix24Tester } from '../sources/bitrix24/test-connection';
+import { yandexDirectSource } from '../sources/yandex-direct/sync';
+import { vkAdsSource } from '../sources/vk-ads/sync';
+import { vkAdsTester, yandexDirectTester } from '../sources/ads/test-connection';
 
 export function defaultSources(): SourceSync[] {
   return [
     createBitrix24Source(),
     calltouchSource(),
+    yandexDirectSource(),
+    vkAdsSource(),
   ];
 }
 
@@ -18,5 +23,7 @@ export function defaultTesters(): Partial<Record<SourceKind, SourceTester>> {
   return {
     bitrix24: createBitrix24Tester(),
     calltouch: calltouchTester(),
+    yandex_direct: yandexDirectTester(),
+    vk_ads: vkAdsTester(),
   };
 }

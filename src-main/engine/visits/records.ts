@@ -186,13 +186,22 @@ export function visitCounts(db: Db): VisitCounts {
   const counts = Object.fromEntries(VISIT_STATES.map((s) => [s, 0])) as VisitCounts;
   const rows = prepared(
     db,
-    `SELECT state, count(*) AS n FROM (
-       SELECT ${STATE} AS state FROM visit v
+    `SELECT state, count(*) AS n, sum(erred) AS erred FROM (
+       SELECT ${STATE} AS state,
+              (CASE WHEN c.state = 'sent' AND u.state IS NOT NULL AND u.state NOT IN ('sent', 'cancelled') THEN u.last_error ELSE c.last_error END) IS NOT NULL AS erred
+         FROM visit v
        LEFT JOIN outbox c ON c.id = ${latest('calltouch', 'create')}
        LEFT JOIN outbox u ON u.id = ${latest('calltouch', 'update')}
      ) GROUP BY state`,
-  ).all() as { state: VisitState; n: number }[];
-  for (const r of rows) counts[r.state] = r.n;
+  ).all() as { state: VisitState; n: number; erred: number | null }[];
+  let queuedWithError = 0;
+  for (const r of rows) {
+    counts[r.state] = r.n;
+    if (r.state === 'queued') queuedWithError = r.erred ?? 0;
+  }
+  // a queued visit whose last attempt said what is wrong (no token, no site) is «с ошибками»
+  counts.withErrors = counts.failed + counts.rejected + queuedWithError;
+  counts.queuedWithError = queuedWithError;
   return counts;
 }
 

@@ -20,6 +20,8 @@ export interface FakeOptions {
   operating?: { limitSec: number; windowMs: number; costSec?: (method: string, rows: number) => number } | null;
   /** `rate`: share of HTTP requests that fail; `subRate`: share of batch sub-calls that fail */
   faults?: { rate: number; subRate?: number; kinds?: FaultKind[]; seed?: number; hangMs?: number } | null;
+  /** batch sub-calls of these methods fail with this share, cycling OPERATION_TIME_LIMIT, a general error and a 500 */
+  methodFaults?: { methods: string[]; rate: number } | null;
   latencyMs?: number;
   mode?: 1 | 2;
   scopes?: string[];
@@ -35,8 +37,17 @@ export interface FakeOptions {
   html?: { status: number } | null;
 }
 
+/** what a failing sub-call answers (reference/bitrix24.md §8): operating limit, «General error», 5xx */
+const METHOD_FAULTS = [
+  { error: 'OPERATION_TIME_LIMIT', error_description: 'Method is blocked due to operation time limit.' },
+  { error: '', error_description: 'Failed to get list. General error.' },
+  { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error' },
+];
+
 export interface FakeCounters {
   requests: number;
+  /** sub-calls failed by `methodFaults` */
+  methodFaults: number;
   http503: number;
   http429: number;
   /** OPERATION_TIME_LIMIT answers: HTTP 429 plus refused batch sub-calls */
@@ -50,7 +61,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 export class FakeBitrix24 {
   readonly opts: FakeOptions;
-  readonly counters: FakeCounters = { requests: 0, http503: 0, http429: 0, operatingRefusals: 0, faults: 0, subCalls: 0, byMethod: new Map() };
+  readonly counters: FakeCounters = { requests: 0, methodFaults: 0, http503: 0, http429: 0, operatingRefusals: 0, faults: 0, subCalls: 0, byMethod: new Map() };
   private server: Server | null = null;
   private twins: Server[] = [];
   private bucket = { level: 0, at: Date.now() };
@@ -279,6 +290,10 @@ export class FakeBitrix24 {
       const ts = this.now();
       if (method === 'batch') {
         errors[key] = { error: 'ERROR_BATCH_METHOD_NOT_ALLOWED', error_description: 'Method is not allowed for batch usage' };
+      } else if (this.opts.methodFaults?.methods.includes(method) && this.random() < this.opts.methodFaults.rate) {
+        this.counters.faults++;
+        this.counters.methodFaults++;
+        errors[key] = METHOD_FAULTS[this.counters.methodFaults % METHOD_FAULTS.length];
       } else if (this.opts.faults?.subRate && this.random() < this.opts.faults.subRate) {
         this.counters.faults++;
         errors[key] = this.random() < 0.5

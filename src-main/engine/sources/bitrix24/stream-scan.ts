@@ -2,8 +2,8 @@
 // (`>=DATE_MODIFY` / `>=updatedTime` = watermark − 5 min, with id windows and start=-1).
 // Its cursor (bitrix24/<scope>) is written in the round's transaction with the rows it produced.
 import { saveCursor, readCursorJson } from '../../sync/cursor';
-import { parseIsoInstant } from '../parse';
-import { listRows, runBatch, type SubCall } from './batch';
+import { listRows, type SubCall } from './batch';
+import { markWonPending, wonTimes } from './stream-wontime';
 import { dealsNeedingHistory, mapContacts, mapDeals, mapLeads, rawId, writeDeals, writeLeads, writeLinkedContacts, type EntitySpec } from './entities';
 import {
   advanceScan,
@@ -190,44 +190,22 @@ export class ScanStream implements Stream {
   }
 }
 
-/**
- * Won time of won deals without movedTime, from crm.stagehistory.list (the latest move into a
- * success stage, §9.3). Failures are logged: mapDeal then falls back to CLOSEDATE.
- */
-export async function wonTimes(run: Run, dealIds: readonly number[]): Promise<Map<number, number>> {
-  const out = new Map<number, number>();
-  for (let i = 0; i < dealIds.length; i += 50) {
-    const chunk = dealIds.slice(i, i + 50);
-    const calls: SubCall[] = chunk.map((id, k) => ({
-      key: `h${k}`,
-      method: 'crm.stagehistory.list',
-      params: { entityTypeId: 2, filter: { OWNER_ID: id, STAGE_SEMANTIC_ID: 'S' }, order: { ID: 'DESC' }, select: ['ID', 'OWNER_ID', 'CREATED_TIME', 'STAGE_SEMANTIC_ID'], start: -1 },
-    }));
-    const ans = await runBatch(run.client, calls, run.signal);
-    chunk.forEach((id, k) => {
-      const sub = ans.results.get(`h${k}`);
-      if (sub?.error) {
-        run.log.warn(`crm.stagehistory.list для сделки ${id}: ${sub.error.code || sub.error.description}`);
-        return;
-      }
-      const first = listRows<{ CREATED_TIME?: unknown }>(sub?.result)[0];
-      const t = parseIsoInstant(first?.CREATED_TIME);
-      if (t !== null) out.set(id, t);
-    });
-  }
-  return out;
-}
-
 export const writeLeadPage: PageWriter = async (run, raws) => {
   const rows = mapLeads(raws, run.log);
   return (db) => (rows.length ? writeLeads(db, rows) : 0);
 };
 
+/** Deals, with won times from the stage history; deals whose history failed wait (stream-wontime.ts). */
 export const writeDealPage: PageWriter = async (run, raws) => {
   const need = dealsNeedingHistory(raws);
-  const won = need.length ? await wonTimes(run, need) : new Map<number, number>();
+  const { won, failed } = need.length ? await wonTimes(run, need) : { won: new Map<number, number>(), failed: new Map<number, string>() };
   const rows = mapDeals(raws, won, run.log);
-  return (db) => (rows.length ? writeDeals(db, rows) : 0);
+  return (db) => {
+    if (!rows.length) return 0;
+    const n = writeDeals(db, rows);
+    markWonPending(db, rows.map((r) => r.id), failed);
+    return n;
+  };
 };
 
 /** Contact deltas: only contacts a synced deal links to are kept. */

@@ -17,6 +17,7 @@ import { serverTime } from './scan';
 import { ContactFetchStream, REFRESH_SCOPE } from './stream-contacts';
 import { DictionaryStream, META_MODE, META_SCOPES, readMeta, writeMeta } from './stream-dicts';
 import { ReconcileStream } from './stream-reconcile';
+import { WonTimeStream } from './stream-wontime';
 import { ScanStream, SOURCE, writeContactDeltaPage, writeDealPage, writeLeadPage } from './stream-scan';
 import { isRetry, type Commit, type Retry, type Round, type Run, type Stream } from './stream';
 import { parseWebhook, withOrigin, type Webhook } from './webhook';
@@ -112,7 +113,8 @@ export async function syncBitrix24(ctx: SourceSyncContext, opts: Bitrix24SyncOpt
   const deals = new ScanStream(run, { scope: 'deal', prefix: 'D', entity: 'deals', spec: DEAL, backfill: true, write: writeDealPage });
   const contacts = new ContactFetchStream(run, () => !deals.active());
   const changes = new ScanStream(run, { scope: 'contact', prefix: 'M', entity: 'contacts', spec: CONTACT, backfill: false, write: writeContactDeltaPage });
-  const streams: Stream[] = [dict, leads, deals, contacts, changes];
+  const wonLater = new WonTimeStream(run, () => !deals.active());
+  const streams: Stream[] = [dict, leads, deals, contacts, changes, wonLater];
   const checks: ReconcileStream[] = [];
   if (reconcile) {
     checks.push(
@@ -201,7 +203,7 @@ export async function syncBitrix24(ctx: SourceSyncContext, opts: Bitrix24SyncOpt
   emit(true);
   log.info(
     `Bitrix24: изменено строк ${changed}${reconcile ? `, помечено удалёнными ${deletedNow}` : ''}, ` +
-      `запросов ${client.stats.requests}, 503: ${client.stats.rateLimited}, повторов ${client.stats.retries}`,
+      `${wonLater.settled ? `, уточнено время выигрыша ${wonLater.settled}` : ''}, запросов ${client.stats.requests}, 503: ${client.stats.rateLimited}, повторов ${client.stats.retries}`,
   );
   return { rows: changed };
 }

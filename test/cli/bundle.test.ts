@@ -44,7 +44,7 @@ afterAll(() => {
 describe('the built command', () => {
   it('is what bin/skvoz.mjs runs: JavaScript only, no tsx', async () => {
     const files = readdirSync(OUT, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-    expect(files.map((f) => f.slice(OUT.length + 1))).toEqual(expect.arrayContaining(['skvoz.js', 'attribution-reader.js']));
+    expect(files.map((f) => f.slice(OUT.length + 1))).toEqual(expect.arrayContaining(['skvoz.js', 'attribution-reader.js', 'db-check.js']));
     for (const f of files) {
       expect(f).toMatch(/\.js$/);
       // no TypeScript module imported, no tsx loader

@@ -2,7 +2,8 @@
 // stack trace (issue 18): unknown options, file-system errors (EACCES, EISDIR, EEXIST, ENOENT),
 // SQLite errors, a PDF browser that does not start. And a workspace the user may only read is
 // still read by report, export, visits list and views list.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,8 @@ let ws: string;
 /** As root, file permissions are met by running the command as `nobody`. */
 const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 const userEnv = { HOME: tmpdir() };
+/** The pid of a process that has certainly ended (a crashed Skvoz, for marker files). */
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid ?? 999_999;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'skvoz-cli-errors-'));
@@ -111,6 +114,11 @@ describe('a read-only workspace', () => {
     const out = join(root, 'out');
     mkdirSync(out, { mode: 0o777 });
     chmodSync(out, 0o777);
+    // as an older Skvoz left it: workspace.json without the database's identity (a writable open
+    // would add it), and the open-marker of a process that crashed (a writable open removes it)
+    const meta = JSON.parse(readFileSync(join(ws, 'workspace.json'), 'utf8')) as { database: unknown };
+    writeFileSync(join(ws, 'workspace.json'), JSON.stringify({ ...meta, database: null }, null, 2));
+    writeFileSync(join(ws, `skvoz.db.open-${deadPid()}-1-crash`), '');
     const before = readdirSync(ws).map((f) => `${f}:${md5(join(ws, f))}`).sort();
     for (const f of readdirSync(ws)) chmodSync(join(ws, f), 0o444);
     chmodSync(ws, 0o555);
@@ -129,6 +137,25 @@ describe('a read-only workspace', () => {
     expect(views.out).toContain('Яндекс по кампаниям');
     const add = await cli(['visits', 'add', '--workspace', ws, '--phone', '89161234567', '--date', '2026-03-20 10:00'], opts);
     expectOneLineError(add, /доступно только для чтения/, /read-only/);
+    // nothing written: no marker, workspace.json as it was
     expect(readdirSync(ws).map((f) => `${f}:${md5(join(ws, f))}`).sort()).toEqual(before);
+  });
+
+  it("is still checked: another workspace's database in its folder is refused, read-only or not", async () => {
+    const other = join(root, 'other');
+    const w = Workspace.create(other, { name: 'Чужое' });
+    w.close();
+    const foreign = join(root, 'foreign');
+    cpSync(ws, foreign, { recursive: true });
+    cpSync(join(other, 'skvoz.db'), join(foreign, 'skvoz.db'));
+    const meta = JSON.parse(readFileSync(join(foreign, 'workspace.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(foreign, 'workspace.json'), JSON.stringify({ ...meta, database: { id: 'the-own-database', hadData: true } }, null, 2));
+    for (const f of readdirSync(foreign)) chmodSync(join(foreign, f), 0o444);
+    chmodSync(foreign, 0o555);
+    try {
+      expectOneLineError(await cli([...REPORT, '--workspace', foreign], { ...asUser, env: userEnv }), /лежит база другого рабочего пространства/, /another workspace's/);
+    } finally {
+      chmodSync(foreign, 0o755);
+    }
   });
 });

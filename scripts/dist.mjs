@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run dist [-- electron-builder options]`: installers with electron-builder. Its npmRebuild
-// rebuilds better-sqlite3 for Electron inside node_modules before packing; the Node build that
-// `npm test` and the CLI load is put back afterwards (scripts/native.mjs keepingNodeBuild).
+// `npm run dist [-- electron-builder options]`: the app and the `skvoz` command built, then
+// installers with electron-builder. Its npmRebuild rebuilds better-sqlite3 for Electron inside
+// node_modules before packing; the Node build that `npm test` and the CLI load is put back
+// afterwards (scripts/native.mjs keepingNodeBuild).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ function step(args, what) {
 export function dist(extra) {
   checkNode();
   step([join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { ru: 'Сборка приложения не удалась', en: 'The app build failed' });
+  // the `skvoz` command the installers put on the PATH runs out/cli/skvoz.js with the app's Electron
+  step([join(root, 'scripts/build-cli.mjs')], { ru: 'Сборка команды skvoz не удалась', en: 'The skvoz command build failed' });
   keepingNodeBuild(() =>
     step([require.resolve('electron-builder/cli.js'), '--config', 'electron-builder.yml', ...extra], {
       ru: 'electron-builder не собрал дистрибутив',

@@ -42,11 +42,21 @@ const emailList = z.array(z.string()).default([]).transform(emailsOf);
 const phoneEdit = z.array(z.string()).transform(phonesOf);
 const emailEdit = z.array(z.string()).transform(emailsOf);
 
+/** The calendar date and time written in an ISO string exist (Date.parse rolls 02-30 over to March). */
+function realDateTime(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as number[];
+  const days = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= days && h! <= 23 && mi! <= 59 && sec! <= 59;
+}
+
 const instant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), 'Дата и время визита в формате ISO')
-  .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня')
-  .refine((s) => Number.isNaN(Date.parse(s)) || Date.parse(s) >= Date.parse(`${MIN_DATE}T00:00:00Z`), `Дата визита — не раньше ${MIN_DATE}`);
+  .refine(realDateTime, 'Такой даты или времени нет в календаре')
+  .refine((s) => Date.parse(s) >= Date.parse(`${MIN_DATE}T00:00:00Z`), `Дата визита — не раньше ${MIN_DATE}`)
+  .refine((s) => Date.parse(s) <= Date.now() + DAY_MS, 'Дата визита не может быть позже завтрашнего дня');
 
 const revenueValue = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const r = parseRevenue(v);

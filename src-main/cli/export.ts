@@ -2,72 +2,54 @@
 // or PDF, for cron / Windows Task Scheduler. Same engine, same files as the app's export menu.
 // PDF needs a browser to print: the app uses its built-in one; here a locally installed Chromium,
 // Chrome or Edge is driven through playwright-core (SKVOZ_CHROMIUM=path overrides the search).
-import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExportRunSchema, ReportQuerySchema, exportFileName, type ExportWhatInput, type ExportFormat } from '@shared/contract';
-import { Engine } from '../engine/engine';
-import { Workspace } from '../engine/workspace';
 import { findView } from '../engine/views/store';
 import { buildDoc } from '../engine/export/doc';
 import { writeDoc } from '../engine/export/write';
 import { chromiumPdfRenderer } from '../engine/export/chromium';
-import { fromZod, toAppError } from '../engine/errors';
-import { envSecrets } from './env-secrets';
+import { fromZod } from '../engine/errors';
+import { groupBy, parse, workspaceDir } from './args';
+import { CliError, fail } from './errors';
+import { openEngine } from './engine-call';
+import { requireWorkspace } from './open';
+import { checkOutFile } from './out-file';
 
-export const EXPORT_HELP = `  skvoz export --workspace DIR (--view НАЗВАНИЕ | --from YYYY-MM-DD --to YYYY-MM-DD [--group …]
-               [--model MODEL] [--basis event|cohort] [--compare previous|weekdays|year])
-               [--what report|dashboard|models|deals|health] --format xlsx|csv|pdf --out FILE|ПАПКА
-               [--levels] [--pivot] [--models] [--delimiter ';'|','] [--decimal-comma]
-      Выгрузка в файл / export to a file. --out ПАПКА → Skvoz_<отчёт>_<с>_<по>.<ext>.
-      PDF печатает установленный Chromium / Chrome / Edge (SKVOZ_CHROMIUM=путь), иначе — в приложении.`;
+type Flag = 'levels' | 'pivot' | 'models' | 'decimal-comma' | 'quiet' | 'force';
 
-class ExportCliError extends Error {}
-const fail = (ru: string, en: string): never => {
-  throw new ExportCliError(`${ru} / ${en}`);
-};
-
-export async function runExportCli(args: string[]): Promise<number> {
-  try {
-    await exportCommand(args);
-    return 0;
-  } catch (err) {
-    const msg = err instanceof ExportCliError ? err.message : toAppError(err).message;
-    process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
-    return 1;
-  }
-}
-
-async function exportCommand(args: string[]): Promise<void> {
-  const { values: v } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      workspace: { type: 'string' },
-      view: { type: 'string' },
-      what: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      group: { type: 'string' },
-      model: { type: 'string' },
-      basis: { type: 'string' },
-      compare: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      levels: { type: 'boolean' },
-      pivot: { type: 'boolean' },
-      models: { type: 'boolean' },
-      delimiter: { type: 'string' },
-      'decimal-comma': { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-    },
+export async function run(args: string[]): Promise<void> {
+  const { values } = parse(args, {
+    workspace: { type: 'string' },
+    view: { type: 'string' },
+    what: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    group: { type: 'string' },
+    model: { type: 'string' },
+    basis: { type: 'string' },
+    compare: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    levels: { type: 'boolean' },
+    pivot: { type: 'boolean' },
+    models: { type: 'boolean' },
+    delimiter: { type: 'string' },
+    'decimal-comma': { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    force: { type: 'boolean' },
   });
-  if (!v.workspace) fail('не указан --workspace', 'missing --workspace');
-  const dir = resolve(v.workspace!);
-  if (!Workspace.exists(dir)) fail(`в ${dir} нет рабочего пространства`, `no workspace in ${dir}`);
+  // no option here is `multiple`: each is a string or a flag
+  const v = values as Partial<Record<string, string> & Record<Flag, boolean>>;
+  const dir = workspaceDir(values);
+  requireWorkspace(dir);
   const format = v.format as ExportFormat | undefined;
   if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf') fail('--format: xlsx, csv или pdf', '--format must be xlsx, csv or pdf');
   if (!v.out) fail('не указан --out', 'missing --out');
+  const outPath = resolve(v.out!);
+  const toFolder = (existsSync(outPath) && statSync(outPath).isDirectory()) || /[\\/]$/.test(v.out!);
+  const force = v.force === true;
+  if (!toFolder) checkOutFile(outPath, { workspace: dir, format: format!, force });
   const sheets = { levels: v.levels === true, series: true, models: v.models === true, pivot: v.pivot === true };
 
   const pdf = format === 'pdf' ? await chromiumPdfRenderer() : undefined;
@@ -77,7 +59,7 @@ async function exportCommand(args: string[]): Promise<void> {
       'PDF needs a browser: install Chromium/Chrome (or set SKVOZ_CHROMIUM) or export the PDF from the Skvoz app',
     );
   }
-  const engine = new Engine({ workspaceDir: dir, secrets: envSecrets(), pdf: pdf ?? undefined });
+  const engine = openEngine(dir, { pdf: pdf ?? undefined, readOnly: true });
   try {
     const ws = engine.workspace;
     let what: ExportWhatInput;
@@ -91,12 +73,12 @@ async function exportCommand(args: string[]): Promise<void> {
         const parsed = ReportQuerySchema.safeParse({
           from: v.from,
           to: v.to,
-          groupBy: v.group ? v.group.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+          groupBy: groupBy(values),
           model: v.model,
           basis: v.basis,
           compare: v.compare ? { kind: v.compare } : undefined,
         });
-        if (!parsed.success) throw new ExportCliError(fromZod(parsed.error).message);
+        if (!parsed.success) throw new CliError(`${fromZod(parsed.error).message} / invalid report options`);
         const q = parsed.data;
         if (kind === 'report') what = { kind: 'report', query: q, sheets };
         else if (kind === 'dashboard') what = { kind: 'dashboard', query: q };
@@ -107,11 +89,13 @@ async function exportCommand(args: string[]): Promise<void> {
     }
     const now = Date.now();
     const input = ExportRunSchema.safeParse({ what: what!, format, path: resolve(v.out!), csv: { delimiter: v.delimiter ?? ';', decimalComma: v['decimal-comma'] === true } });
-    if (!input.success) throw new ExportCliError(fromZod(input.error).message);
+    if (!input.success) throw new CliError(`${fromZod(input.error).message} / invalid export options`);
     const doc = buildDoc({ ws, now }, input.data.what);
     let path = input.data.path;
-    const isDir = (existsSync(path) && statSync(path).isDirectory()) || /[\\/]$/.test(v.out!);
-    if (isDir) path = join(path, exportFileName(doc.name, doc.from, doc.to, format!));
+    if (toFolder) {
+      path = join(path, exportFileName(doc.name, doc.from, doc.to, format!));
+      checkOutFile(path, { workspace: dir, format: format!, force });
+    }
     let last = 0;
     const t0 = Date.now();
     const out = await writeDoc(doc, { ...input.data, path }, {

@@ -1,49 +1,28 @@
 // `skvoz init` and `skvoz settings show|set` (issue 15): a real workspace made and configured from
 // the command line, so a server running `skvoz sync` from cron needs no app. Secrets never go
 // here: the CLI reads them from the environment (see ./env-secrets).
-import { parseArgs } from 'node:util';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { SettingsSchema, type Settings } from '@shared/contract';
 import { Workspace, patchMeta, readMeta } from '../engine/workspace';
-import { fromZod, toAppError } from '../engine/errors';
+import { fromZod } from '../engine/errors';
+import { parse, str, workspaceDir } from './args';
+import { CliError, fail } from './errors';
+import { requireWorkspace } from './open';
 
-export const WORKSPACE_HELP = `  skvoz init --workspace DIR [--name НАЗВАНИЕ] [--timezone Europe/Moscow] [--currency RUB]
-      Создать пустое рабочее пространство (для sync из cron) / create an empty workspace.
-  skvoz settings show --workspace DIR [--format text|json]
-  skvoz settings set  --workspace DIR КЛЮЧ=ЗНАЧЕНИЕ [КЛЮЧ=ЗНАЧЕНИЕ …]
-      Настройки без секретов / non-secret settings. КЛЮЧ — как в «settings show»: name, timeZone, currency,
-      lookbackDays, defaultModel, language, sync.intervalMinutes, calltouch.trailingDays, calltouch.sites (JSON)…`;
-
-class WorkspaceCliError extends Error {}
-const fail = (ru: string, en: string): never => {
-  throw new WorkspaceCliError(`${ru} / ${en}`);
-};
-
-export async function runWorkspaceCli(command: 'init' | 'settings', args: string[]): Promise<number> {
-  try {
-    if (command === 'init') init(args);
-    else settings(args);
-    return 0;
-  } catch (err) {
-    const msg = err instanceof WorkspaceCliError ? err.message : toAppError(err).message;
-    process.stderr.write(`skvoz: ${msg.split('\n')[0]}\n`);
-    return 1;
-  }
+/** A settings value the schema refuses: its Russian reason, then what it was in English. */
+function invalid(error: Parameters<typeof fromZod>[0]): never {
+  const e = fromZod(error);
+  throw new CliError(`${e.message} / invalid setting (${Object.keys(e.fields ?? {})[0] ?? 'settings'})`);
 }
 
-function init(args: string[]): void {
-  const { values: v } = parseArgs({
-    args,
-    strict: true,
-    options: { workspace: { type: 'string' }, name: { type: 'string' }, timezone: { type: 'string' }, currency: { type: 'string' } },
-  });
-  if (!v.workspace) fail('не указан --workspace', 'missing --workspace');
-  const dir = resolve(v.workspace!);
+async function init(args: string[]): Promise<void> {
+  const { values } = parse(args, { workspace: { type: 'string' }, name: { type: 'string' }, timezone: { type: 'string' }, currency: { type: 'string' } });
+  const dir = workspaceDir(values);
   if (Workspace.exists(dir)) fail(`в ${dir} уже есть рабочее пространство`, `${dir} already holds a workspace`);
-  const name = (v.name ?? basename(dir)).trim();
+  const name = (str(values, 'name') ?? basename(dir)).trim();
   if (!name || name.length > 100) fail('--name: от 1 до 100 символов', '--name must be 1 to 100 characters');
-  const parsed = SettingsSchema.safeParse({ timeZone: v.timezone ?? 'Europe/Moscow', currency: (v.currency ?? 'RUB').toUpperCase() });
-  if (!parsed.success) throw new WorkspaceCliError(fromZod(parsed.error).message);
+  const parsed = SettingsSchema.safeParse({ timeZone: str(values, 'timezone') ?? 'Europe/Moscow', currency: (str(values, 'currency') ?? 'RUB').toUpperCase() });
+  if (!parsed.success) invalid(parsed.error);
   const ws = Workspace.create(dir, { name });
   try {
     ws.updateMeta({ settings: parsed.data });
@@ -93,32 +72,30 @@ export function applyPairs(settings: Settings, pairs: string[]): { settings: Set
     at[last] = typeof at[last] === 'string' && typeof value !== 'string' && value !== null ? raw : value;
   }
   const parsed = SettingsSchema.safeParse(next);
-  if (!parsed.success) throw new WorkspaceCliError(fromZod(parsed.error).message);
+  if (!parsed.success) invalid(parsed.error);
   return { settings: parsed.data, name };
 }
 
-function settings(args: string[]): void {
-  const { values: v, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: { workspace: { type: 'string' }, format: { type: 'string' } },
-  });
+async function settings(args: string[]): Promise<void> {
+  const { values, positionals } = parse(args, { workspace: { type: 'string' }, format: { type: 'string' } }, true);
   const [sub, ...pairs] = positionals;
   if (sub !== 'show' && sub !== 'set') fail('использование: skvoz settings show|set --workspace DIR', 'usage: skvoz settings show|set --workspace DIR');
-  if (!v.workspace) fail('не указан --workspace', 'missing --workspace');
-  const dir = resolve(v.workspace!);
+  const dir = workspaceDir(values);
+  requireWorkspace(dir);
   const meta = readMeta(dir);
+  const format = str(values, 'format');
   if (sub === 'show') {
-    if (v.format === 'json') {
+    if (pairs.length) fail(`лишний аргумент «${pairs[0]}» (см. skvoz --help)`, `unexpected argument "${pairs[0]}" (see skvoz --help)`);
+    if (format === 'json') {
       process.stdout.write(`${JSON.stringify({ id: meta.id, name: meta.name, settings: meta.settings }, null, 2)}\n`);
       return;
     }
-    if (v.format !== undefined && v.format !== 'text') fail('--format: text или json', '--format must be text or json');
+    if (format !== undefined && format !== 'text') fail('--format: text или json', '--format must be text or json');
     const lines = [['name', meta.name], ...flatten(meta.settings as unknown as Record<string, unknown>)];
     process.stdout.write(lines.map(([k, val]) => `${k} = ${val}`).join('\n') + '\n');
     return;
   }
+  if (format !== undefined) fail('--format — только для settings show', '--format goes with settings show');
   if (pairs.length === 0) fail('укажите КЛЮЧ=ЗНАЧЕНИЕ', 'give KEY=VALUE');
   const { settings: next, name } = applyPairs(meta.settings, pairs);
   if (name !== null && (name === '' || name.length > 100)) fail('name: от 1 до 100 символов', 'name must be 1 to 100 characters');
@@ -126,3 +103,8 @@ function settings(args: string[]): void {
   patchMeta(dir, { settings: next, ...(name !== null ? { name } : {}) });
   process.stdout.write(`Сохранено: ${pairs.map((p) => p.slice(0, p.indexOf('='))).join(', ')}\n`);
 }
+
+/** `skvoz init` */
+export const initCommand = { run: init };
+/** `skvoz settings show|set` */
+export const settingsCommand = { run: settings };

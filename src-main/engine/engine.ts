@@ -68,6 +68,8 @@ export interface EngineOptions {
   testers?: Partial<Record<SourceKind, SourceTester>>;
   /** PDF exports from the engine (the CLI's Chromium); in the app the shell prints (export:pdf) */
   pdf?: PdfRenderer;
+  /** the CLI's reading commands: a workspace without write permission is read, not refused */
+  readOnly?: boolean;
   /** a scheduled sync that found the database locked by another process is retried after this long (default 30 s) */
   busyRetryMs?: number;
   /** integrity checks and daily backups (tests shorten the start delay) */
@@ -113,7 +115,7 @@ export class Engine {
       opts.overrides,
       () => (this.syncJob.retries ? this.busyRetryMs : null),
     );
-    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir));
+    if (opts.workspaceDir && Workspace.exists(opts.workspaceDir)) this.ws = this.watched(Workspace.open(opts.workspaceDir, { readOnly: opts.readOnly }));
     this.syncJob = new SyncJob(this.sync);
     this.background.add(this.syncJob);
     this.background.add(new VisitsJob(() => this.visits(), () => this.now()));

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { SavedViewSchema, SettingsSchema, type SavedView, type Settings, type WorkspaceSummary, type DemoSize } from '@shared/contract';
 import { closeDatabase, openDatabase, type Db } from './db/open';
+import { canWrite, openReadOnly } from './db/snapshot';
 import { instantToDate } from '@shared/time';
 import { SkvozError, notFound } from './errors';
 import { isCorrupt } from './db/busy';
@@ -74,6 +75,14 @@ export function readMeta(dir: string): WorkspaceMeta {
   };
 }
 
+export interface OpenWorkspaceOptions {
+  /**
+   * The caller only reads (reports, exports, lists): a workspace this process may not write is
+   * then read as it is (db/snapshot.ts) instead of refused.
+   */
+  readOnly?: boolean;
+}
+
 function readDatabaseRecord(v: unknown): DatabaseRecord | null {
   const d = v as Partial<DatabaseRecord> | null | undefined;
   return d && typeof d.id === 'string' && d.id !== '' ? { id: d.id, hadData: d.hadData === true } : null;
@@ -98,11 +107,16 @@ export function patchMeta(dir: string, patch: Partial<Omit<WorkspaceMeta, 'id'>>
   return next;
 }
 
-/** Opens the database file; damage that stops SQLite reading it at all is a StorageProblem. */
-function openChecked(dir: string, meta: WorkspaceMeta): Db {
-  checkDatabaseFile(dir, DB_FILE, meta.name, meta.database, meta.settings.timeZone);
+/**
+ * Opens the database file; damage that stops SQLite reading it at all is a StorageProblem.
+ * `writable: false` (a read-only caller on a folder this process may not write): the file is
+ * checked the same way but nothing is removed, and it is read in place or from a copy.
+ */
+function openChecked(dir: string, meta: WorkspaceMeta, writable: boolean): { db: Db; dispose: () => void } {
+  checkDatabaseFile(dir, DB_FILE, meta.name, meta.database, meta.settings.timeZone, { dryRun: !writable });
+  const file = join(dir, DB_FILE);
   try {
-    return openDatabase(join(dir, DB_FILE));
+    return writable ? { db: openDatabase(file), dispose: () => {} } : openReadOnly(file);
   } catch (err) {
     if (!isCorrupt(err)) throw err;
     throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён и не читается. ${restoreAdvice(dir, meta.settings.timeZone)}`);
@@ -112,27 +126,41 @@ function openChecked(dir: string, meta: WorkspaceMeta): Db {
 export class Workspace {
   readonly db: Db;
   private metaValue: WorkspaceMeta;
-  private readonly marker: string;
+  private dispose = () => {};
+  /** this process may write the database and the folder (else: a read-only caller reads it as it is) */
+  private readonly writable: boolean;
+  private readonly marker: string | null;
   /** this open found a handle left by a process that is gone */
   readonly unclean: boolean;
 
   private constructor(
     readonly dir: string,
     meta: WorkspaceMeta,
+    opts: OpenWorkspaceOptions = {},
   ) {
     this.metaValue = meta;
-    this.db = openChecked(dir, meta);
+    this.writable = canWrite(join(dir, DB_FILE));
+    if (!this.writable && !opts.readOnly) {
+      throw new SkvozError(
+        'invalid_input',
+        `Рабочее пространство в ${dir} доступно только для чтения (нет прав на запись в папку или файлы), а эта команда его меняет.`,
+      );
+    }
+    ({ db: this.db, dispose: this.dispose } = openChecked(dir, meta, this.writable));
     try {
+      // identity is checked whether or not this process may write; markers and workspace.json
+      // are written only when it may (a read-only reader leaves the folder as it found it)
       const record = reconcileIdentity(this.db, meta.database, dir, meta.name, meta.settings.timeZone);
-      const { marker, unclean } = markOpen(dir, DB_FILE);
+      const { marker, unclean } = this.writable ? markOpen(dir, DB_FILE) : { marker: null, unclean: false };
       this.marker = marker;
       this.unclean = unclean;
       const integrity = unclean ? { ...(meta.integrity ?? { checkedAt: null, ok: null, problems: [] }), uncleanAt: new Date().toISOString() } : null;
-      if (record || integrity) this.updateMeta({ ...(record ? { database: record } : {}), ...(integrity ? { integrity } : {}) });
+      if (this.writable && (record || integrity)) this.updateMeta({ ...(record ? { database: record } : {}), ...(integrity ? { integrity } : {}) });
       // damage found earlier: nothing writes to this file until a restore or a passing check
-      if (this.damaged) this.db.pragma('query_only = 1');
+      if (this.damaged && !this.db.readonly) this.db.pragma('query_only = 1');
     } catch (err) {
       closeDatabase(this.db);
+      this.dispose();
       if (isCorrupt(err)) throw new StorageProblem(`Файл базы рабочего пространства «${meta.name}» повреждён. ${restoreAdvice(dir, meta.settings.timeZone)}`);
       throw err;
     }
@@ -180,8 +208,8 @@ export class Workspace {
     return new Workspace(dir, meta);
   }
 
-  static open(dir: string): Workspace {
-    return new Workspace(dir, readMeta(dir));
+  static open(dir: string, opts: OpenWorkspaceOptions = {}): Workspace {
+    return new Workspace(dir, readMeta(dir), opts);
   }
 
   static exists(dir: string): boolean {
@@ -224,9 +252,13 @@ export class Workspace {
   }
 
   close(): void {
-    this.noteData();
-    closeDatabase(this.db);
-    markClosed(this.marker);
+    if (this.writable) this.noteData();
+    try {
+      closeDatabase(this.db);
+    } finally {
+      this.dispose();
+      if (this.marker) markClosed(this.marker);
+    }
   }
 }
 

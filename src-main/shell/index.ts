@@ -9,6 +9,7 @@ import { EngineHost, type HostStateInfo } from './engine-host';
 import { registerIpc, sendEvent } from './ipc';
 import { fileLogSink } from './log-file';
 import { installMenu } from './menu';
+import { offerCliLink } from './cli-link';
 import { APP_INDEX_URL, allowedOrigins, devServerOrigin } from './origin';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { SecretStore } from './secrets';
@@ -86,7 +87,8 @@ async function boot(): Promise<void> {
     // BrowserWindows are hardened in createMainWindow; anything else (webviews, popups) here
     if (wc.getType() !== 'window') hardenWebContents(wc, allowed);
   });
-  installMenu({ dev, mac: process.platform === 'darwin' });
+  const mac = process.platform === 'darwin';
+  installMenu({ dev, mac, cliLink: mac && app.isPackaged ? () => void offerCliLink(process.resourcesPath, dialog) : undefined });
 
   const secrets = new SecretStore({ safeStorage, file: join(userData, 'secrets.json') });
   const problem = secrets.storageProblem();

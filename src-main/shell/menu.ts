@@ -2,7 +2,14 @@
 // reload and DevTools only in development.
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 
-export function menuTemplate(opts: { dev: boolean; mac: boolean }): MenuItemConstructorOptions[] {
+export interface MenuOptions {
+  dev: boolean;
+  mac: boolean;
+  /** macOS, packaged app: «Установить команду skvoz в PATH…» (shell/cli-link.ts) */
+  cliLink?: () => void;
+}
+
+export function menuTemplate(opts: MenuOptions): MenuItemConstructorOptions[] {
   const view: MenuItemConstructorOptions[] = [
     { role: 'resetZoom', label: 'Обычный масштаб' },
     { role: 'zoomIn', label: 'Увеличить' },
@@ -35,6 +42,7 @@ export function menuTemplate(opts: { dev: boolean; mac: boolean }): MenuItemCons
       label: 'Skvoz',
       submenu: [
         { role: 'about', label: 'О программе Skvoz' },
+        ...(opts.cliLink ? ([{ label: 'Установить команду skvoz в PATH…', click: opts.cliLink }] as MenuItemConstructorOptions[]) : []),
         { type: 'separator' },
         { role: 'hide', label: 'Скрыть Skvoz' },
         { role: 'hideOthers', label: 'Скрыть остальные' },
@@ -47,6 +55,6 @@ export function menuTemplate(opts: { dev: boolean; mac: boolean }): MenuItemCons
   return template;
 }
 
-export function installMenu(opts: { dev: boolean; mac: boolean }): void {
+export function installMenu(opts: MenuOptions): void {
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(opts)));
 }

@@ -1,13 +1,12 @@
 // kill -9 the real CLI (`skvoz sync --only calltouch`) at ≥ 20 random instants while it writes,
 // resume each time, and check the tables end identical to the fake's data with an intact file.
-// The CLI (src-main/cli.ts, what bin/skvoz.mjs runs through tsx) is bundled once with esbuild so
-// each process starts in ~0.5 s instead of ~2 s of on-the-fly TypeScript; two workspaces are
-// killed side by side (10 kills each) to halve the wall time.
+// The CLI is the built one (out/cli/skvoz.js, what bin/skvoz.mjs runs; test/cli-bundle.ts makes
+// sure it is up to date); two workspaces are killed side by side (10 kills each) to halve the
+// wall time.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SettingsSchema } from '@shared/contract';
 import { addDays, instantToDate } from '@shared/time';
@@ -18,8 +17,7 @@ import { MemoryDataset, seedFromDemo, startFakeCalltouch, type FakeCalltouch } f
 import { dump, expectedDb } from './helpers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-// inside the project, so the bundle's bare imports resolve from its node_modules
-const CLI = join(ROOT, 'node_modules/.cache/skvoz-test', `cli-${process.pid}.mjs`);
+const CLI = join(ROOT, 'out/cli/skvoz.js');
 const SITE = 43769;
 const LANES = 2;
 const KILLS_PER_LANE = 10;
@@ -31,23 +29,6 @@ const now = Date.now();
 const today = instantToDate(now, 'Europe/Moscow');
 
 beforeAll(async () => {
-  mkdirSync(join(ROOT, 'node_modules/.cache/skvoz-test'), { recursive: true });
-  await build({
-    stdin: {
-      contents: "import { main } from './src-main/cli.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-      sourcefile: 'skvoz-cli.ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(ROOT, 'tsconfig.json'),
-    outfile: CLI,
-    logLevel: 'error',
-  });
   hs = addDays(today, -60);
   const data = new MemoryDataset();
   seedFromDemo(data, generateDemo({ size: 'medium', seed: 5, now }), SITE, hs);
@@ -57,7 +38,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(CLI, { force: true });
   await fake.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -64,6 +64,12 @@ describe('costs CSV (Yandex Metrica layout)', () => {
     expect(p.rows).toHaveLength(1);
   });
 
+  it('refuses costs above a trillion (a typo or glued columns), keeps the rest to the kopeck', () => {
+    const p = parseCostsCsv(enc('Date;UTMSource;Expenses\n2026-03-01;yandex;1000000000000,01\n2026-03-02;yandex;999 999 999 999,99\n'), 'RUB');
+    expect(p.errors).toEqual([{ line: 2, message: 'Расход «1000000000000,01» больше триллиона — проверьте число (не склеились ли колонки).' }]);
+    expect(p.rows.map((r) => r.amount)).toEqual([999_999_999_999.99]);
+  });
+
   it('refuses a file without the required columns', () => {
     const p = parseCostsCsv(enc('Day,Source,Money\n2026-03-01,x,1\n'), 'RUB');
     expect(p.errors[0]!.message).toMatch(/Нет обязательных колонок:.*«Расход»/);

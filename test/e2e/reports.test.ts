@@ -13,6 +13,7 @@ import { parseRuNumber } from '../../src-renderer/lib/format';
 import { displayValue } from '../../src-renderer/lib/report';
 import { startHarness, type Harness } from './harness';
 import { screenshot } from './screen';
+import { DEMO_VIEWS } from '../../src-main/engine/demo/views';
 
 /** The bits of the DOM the page callbacks use (this file is type-checked without the DOM lib). */
 interface DomEl {
@@ -26,6 +27,8 @@ interface Dom {
 }
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
+/** the views the demo workspace starts with */
+const DEMO_NAMES = DEMO_VIEWS.map((v) => v.name);
 const DEFAULT_COLUMNS: Metric[] = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'];
 let h: Harness;
 let page: Page;
@@ -465,19 +468,19 @@ describe('reports on the small demo', () => {
     await rename.getByTestId('view-name').fill('Кампании, 90 дней');
     await rename.getByTestId('view-save-submit').click();
     await page.getByTestId('saved-view').filter({ hasText: 'Кампании, 90 дней' }).waitFor();
-    expect((await h.call('views:list')).map((v) => v.name)).toEqual(['Кампании, 90 дней']);
+    expect((await h.call('views:list')).map((v) => v.name)).toEqual([...DEMO_NAMES, 'Кампании, 90 дней']);
     const renamed = page.getByTestId('saved-view').filter({ hasText: 'Кампании, 90 дней' });
     await renamed.hover();
     await renamed.getByTestId('view-delete').click();
     const confirm = page.getByTestId('confirm-dialog');
     await confirm.getByText('Удалить отчёт «Кампании, 90 дней»?').waitFor();
     await confirm.getByRole('button', { name: 'Отмена' }).click();
-    expect(await h.call('views:list')).toHaveLength(1);
+    expect(await h.call('views:list')).toHaveLength(DEMO_NAMES.length + 1);
     await renamed.hover();
     await renamed.getByTestId('view-delete').click();
     await page.getByTestId('confirm-yes').click();
     await renamed.waitFor({ state: 'detached' });
-    expect(await h.call('views:list')).toEqual([]);
+    expect((await h.call('views:list')).map((v) => v.name)).toEqual(DEMO_NAMES);
     await page.setViewportSize({ width: 1360, height: 880 });
   });
 

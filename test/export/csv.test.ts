@@ -8,7 +8,7 @@ import { METRICS, type ReportResult } from '@shared/contract';
 import { Engine } from '../../src-main/engine/engine';
 import { MemorySecrets } from '../../src-main/engine/secrets';
 import { csvField } from '../../src-main/engine/export/csv';
-import { METRIC_LABEL } from '../../src-main/engine/export/labels';
+import { METRIC_KIND, METRIC_LABEL, roundFor } from '../../src-main/engine/export/labels';
 import { HOSTILE, exportFile, hostileFixture, ok, outDir, parseCsv, readXlsx } from './helpers';
 
 const out = outDir();
@@ -54,14 +54,15 @@ describe('CSV export', () => {
         const got = t.rows[i]!;
         METRICS.forEach((m, j) => {
           const v = num(got[3 + j]!, opts.decimalComma);
+          // money to kopecks, everything else to 6 decimals (labels.ts roundFor)
           if (row[m] === null) expect(v).toBeNull();
-          else expect(v!).toBeCloseTo(row[m], 6);
+          else expect(v).toBe(roundFor(METRIC_KIND[m], row[m]));
         });
       });
       METRICS.forEach((m, j) => {
         const v = num(t.rows.at(-1)![3 + j]!, opts.decimalComma);
         if (want.totals[m] === null) expect(v).toBeNull();
-        else expect(v!).toBeCloseTo(want.totals[m], 6);
+        else expect(v).toBe(roundFor(METRIC_KIND[m], want.totals[m]));
       });
       expect(t.rows.at(-1)![0]).toBe('Итого');
       // negative ROMI stays a plain number, not a neutralised text

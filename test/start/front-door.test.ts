@@ -130,7 +130,8 @@ describe('the engine under `npm start`', () => {
 });
 
 describe('npm run dist configuration', () => {
-  it('npm run dist -- --dir packs the built app with better-sqlite3 unpacked and no dev tooling', () => {
+  // electron-vite build, the CLI build and electron-builder: more than a minute on a busy machine
+  it('npm run dist -- --dir packs the built app with better-sqlite3 unpacked and no dev tooling', { timeout: 300_000 }, () => {
     const dist = stubElectron('dist');
     const outDir = join(dir, 'packaged');
     const before = md5(nodeBuild);

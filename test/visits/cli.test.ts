@@ -1,7 +1,7 @@
-// `skvoz visits add|send|list` (issue 7 item 8), run in-process through the CLI entry point.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+// `skvoz visits add|send|list` (issue 7 item 8), the built command in a child process.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseVisitDate } from '../../src-main/cli/visits';
+import { cli } from '../cli/helpers';
 import { CalltouchOrdersFake, startCalltouchOrdersFake } from '../fakes/calltouch-orders/server';
 import { SITE, TOKEN, makeWorkspace } from './helpers';
 
@@ -14,23 +14,10 @@ beforeEach(async () => {
   ws.close();
 });
 afterEach(async () => {
-  vi.unstubAllEnvs();
   await fake.stop();
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[], env?: Record<string, string>) => cli(args, { env });
 
 describe('skvoz visits', () => {
   it('add → list --format json → send → list: the visit is sent', async () => {
@@ -50,10 +37,11 @@ describe('skvoz visits', () => {
     });
     const listed = await run(['visits', 'list', '--workspace', dir, '--format', 'json']);
     expect(JSON.parse(listed.out)).toMatchObject({ total: 1, counts: { queued: 1 } });
-    vi.stubEnv('SKVOZ_CALLTOUCH_SITES', `${SITE}:${TOKEN}`);
-    vi.stubEnv('SKVOZ_CALLTOUCH_BASE_URL', fake.url);
-    vi.stubEnv('SKVOZ_CALLTOUCH_RPS', '100');
-    const sent = await run(['visits', 'send', '--workspace', dir]);
+    const sent = await run(['visits', 'send', '--workspace', dir], {
+      SKVOZ_CALLTOUCH_SITES: `${SITE}:${TOKEN}`,
+      SKVOZ_CALLTOUCH_BASE_URL: fake.url,
+      SKVOZ_CALLTOUCH_RPS: '100',
+    });
     expect(sent.code, sent.err).toBe(0);
     expect(JSON.parse(sent.out)).toMatchObject({ attempted: 1, sent: 1, counts: { sent: 1 } });
     expect(sent.err).toMatch(/Отправлено 1/);
@@ -62,13 +50,13 @@ describe('skvoz visits', () => {
     expect(fake.siteOrders(SITE).size).toBe(1);
   });
 
-  it('bad input: exit 1 with one Russian line', async () => {
+  it('bad input: exit 1 with one line (Russian / English)', async () => {
     const r = await run(['visits', 'add', '--workspace', dir, '--phone', '12', '--date', '2026-05-20 14:30']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('skvoz: Неверные данные (phones.0): Не похоже на телефон: «12»\n');
+    expect(r.err).toBe('skvoz: Неверные данные (phones.0): Не похоже на телефон: «12» / invalid visit (phones.0)\n');
     expect((await run(['visits', 'add', '--workspace', dir, '--phone', '89161234567', '--date', 'вчера'])).err).toMatch(/--date/);
     expect((await run(['visits', 'list', '--workspace', dir, '--state', 'lost'])).code).toBe(1);
-    expect((await run(['visits', 'fly', '--workspace', dir])).err).toMatch(/add\|send\|list/);
+    expect((await run(['visits', 'fly', '--workspace', dir])).err).toMatch(/add\|send\|list\|cancel/);
   });
 
   it('dates: wall time in the project zone or ISO', () => {

@@ -53,7 +53,8 @@ function startSender(dir: string, url: string): { child: ChildProcess; done: Pro
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<Run>((resolve) =>
     child.on('exit', (code, signal) => {
-      if (code === 0) {
+      // exit 1: a pass that left visits undelivered (it says why); its stats are printed all the same
+      if (code === 0 || code === 1) {
         const r = JSON.parse(stdout) as { reconciled: number; found: number };
         lookups.reconciled += r.reconciled;
         lookups.found += r.found;
@@ -139,7 +140,8 @@ describe('exactly once', () => {
     await f.stop();
     cut = true;
     const offline = await spawnSender();
-    expect(offline.code).toBe(0);
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toMatch(/^skvoz: не отправлено визитов: \d+ — Calltouch: .* \/ \d+ not delivered/m);
     expect(JSON.parse(offline.stdout)).toMatchObject({ sent: 0 });
     await sleep(300);
     await f.start();
@@ -156,7 +158,9 @@ describe('exactly once', () => {
     let left = unsent(dir);
     while (left > 0 && runs < 40) {
       const r = await spawnSender();
-      expect(r.code, r.stderr).toBe(0);
+      // 1 when this pass met the fake's timeouts (those visits go again on the next pass)
+      expect([0, 1], r.stderr).toContain(r.code);
+      if (r.code === 1) expect(r.stderr).toMatch(/не отправлено визитов/);
       left = unsent(dir);
       if (left > 0) await sleep(250);
     }

@@ -233,6 +233,8 @@ export class Materialiser {
  * Throws what SQLite throws (SQLITE_BUSY under another process's write lock): the sync reports it.
  */
 export function updateAttribution(db: Db, settings: Settings, onProgress?: (done: number, total: number) => void): RecomputeStats | null {
+  // a read-only workspace (no write permission) is read with the attribution as it was last computed
+  if (db.readonly) return null;
   const stored = db.prepare("SELECT value FROM meta WHERE key = 'attribution_rules'").get() as { value: string } | undefined;
   const m = new Materialiser(db, settings);
   if (stored?.value !== rulesHash(settings)) {

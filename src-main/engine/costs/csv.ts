@@ -92,6 +92,8 @@ function parseCount(raw: string): number | null | 'bad' {
 
 const TOTALS = /^(итого|итог|всего|total|totals|total rows)(?=$|[\s:;,.])/i;
 const MAX_RANGE_DAYS = 3660;
+/** Above this a cost is a typo or glued columns, and sums would lose their kopecks. */
+export const MAX_AMOUNT = 1e12;
 
 const ROLE_NAME: Record<'date' | 'cost', string> = { date: '«Дата» (Date)', cost: '«Расход» (Expenses)' };
 
@@ -176,6 +178,10 @@ export function parseCostsCsv(bytes: Uint8Array, defaultCurrency: string, mappin
     const amount = parseNumber(rawAmount);
     if (amount === null || amount < 0) {
       errors.push({ line, message: `Расход «${rawAmount}» — не неотрицательное число.` });
+      continue;
+    }
+    if (amount > MAX_AMOUNT) {
+      errors.push({ line, message: `Расход «${rawAmount}» больше триллиона — проверьте число (не склеились ли колонки).` });
       continue;
     }
     const currency = (get(f, 'currency') || fileCurrency || defaultCurrency).toUpperCase();

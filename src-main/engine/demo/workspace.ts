@@ -7,6 +7,7 @@ import { Workspace } from '../workspace';
 import { updateAttribution } from '../attribution/materialise';
 import { DEMO_CT_TIME_ZONE, DEMO_SITE_ID } from './generate';
 import { loadDemo, type DemoOptions, type DemoStats } from './index';
+import { saveDemoViews } from './views';
 
 export interface CreateDemoOptions {
   id?: string;
@@ -35,6 +36,7 @@ export async function createDemoWorkspace(dir: string, opts: CreateDemoOptions):
       },
     });
     ws.updateMeta({ settings });
+    saveDemoViews(ws, opts.now ?? Date.now());
     const stats = await loadDemo(ws.db, {
       size: opts.size,
       seed: opts.seed ?? 1,

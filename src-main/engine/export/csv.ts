@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { CsvOptions } from '@shared/contract';
 import { csvCell } from '../reports/csv';
 import type { Cell, ExportDoc } from './doc';
+import { roundFor } from './labels';
 import type { WriteHooks } from './write';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -20,8 +21,9 @@ export function csvField(v: Cell, opts: CsvOptions, kind = 'text'): string {
   }
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return '';
-    // plain digits (no grouping), up to 6 decimals, so a spreadsheet reads it as a number
-    const s = String(Math.round(v * 1e6) / 1e6);
+    // plain digits (no grouping), money to kopecks, other numbers up to 6 decimals, so a
+    // spreadsheet reads it as a number
+    const s = String(roundFor(kind === 'money' ? 'money' : 'num', v));
     if (!opts.decimalComma) return s;
     const c = s.replace('.', ',');
     return opts.delimiter === ',' && c.includes(',') ? `"${c}"` : c;

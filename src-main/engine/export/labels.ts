@@ -89,6 +89,16 @@ export function currencySign(code: string): string {
   return CURRENCY_SIGN[code] ?? code;
 }
 
+/**
+ * A number as files carry it (CSV, the CLI's JSON): money to kopecks, everything else to 6
+ * decimals, without binary noise (0.30000000000000004 → 0.3, 350000.49999999994 → 350000.5).
+ * toFixed rounds the exact binary value, so it stays exact up to the 1e12 costs are capped at.
+ */
+export function roundFor(kind: CellKind, v: number): number {
+  const r = Number(v.toFixed(kind === 'money' ? 2 : 6));
+  return r === 0 ? 0 : r;
+}
+
 /** Excel number formats (stored locale-independently: Russian Excel shows `1 234 567,89 ₽`). */
 export function numFmt(kind: CellKind, currency: string): string | undefined {
   switch (kind) {

@@ -92,6 +92,13 @@ export class SyncManager {
     return { runId, done };
   }
 
+  /** The sources a run would sync now: configured (settings and secrets), among `wanted`. */
+  async configured(ws: Workspace, wanted: SourceKind[] = KINDS): Promise<SourceKind[]> {
+    const out: SourceKind[] = [];
+    for (const s of this.sources) if (wanted.includes(s.kind) && (await s.isConfigured(ws, this.secrets, this.overrides))) out.push(s.kind);
+    return out;
+  }
+
   cancel(): boolean {
     if (!this.current) return false;
     this.current.abort.abort();

@@ -13,12 +13,24 @@ import { Workspace } from '../../src-main/engine/workspace';
 import { SkvozError } from '../../src-main/engine/errors';
 import { cliMessage, EngineError } from '../../src-main/cli/errors';
 import { parse } from '../../src-main/cli/args';
-import { cli, expectOneLineError, md5 } from './helpers';
+import { BIN, ROOT, cli, expectOneLineError, md5 } from './helpers';
 
 let root: string;
 let ws: string;
 /** As root, file permissions are met by running the command as `nobody`. */
 const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+/**
+ * `nobody` must be able to run this Node and read this checkout (e.g. not under /root): otherwise
+ * the permission cases cannot be staged here and are skipped, saying why (.ci/run installs its
+ * Node under /opt for this).
+ */
+const asUserBlocked: string | null = (() => {
+  if (!('uid' in asUser)) return null;
+  const r = spawnSync(process.execPath, [BIN, '--help'], { ...asUser, cwd: ROOT, encoding: 'utf8' });
+  if (r.status === 0) return null;
+  return `nobody cannot run ${process.execPath} ${BIN}: ${r.error?.message ?? r.stderr.split('\n')[0]}`;
+})();
+if (asUserBlocked) console.warn(`skipping the permission cases: ${asUserBlocked}`);
 const userEnv = { HOME: tmpdir() };
 /** The pid of a process that has certainly ended (a crashed Skvoz, for marker files). */
 const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid ?? 999_999;
@@ -46,7 +58,7 @@ describe('one line in Russian and English', () => {
     expectOneLineError(await cli([...REPORT, '--workspace', ws, '--group', 'source,planet']), /Неверные данные/, /invalid input/);
   });
 
-  it('file-system errors: EISDIR, EEXIST, ENOENT, EACCES', async () => {
+  it.skipIf(asUserBlocked)('file-system errors: EISDIR, EEXIST, ENOENT, EACCES', async () => {
     expectOneLineError(await cli(['costs', 'import', '--workspace', ws, root]), new RegExp(`${root} — это папка`), /is a folder, not a file/);
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
@@ -109,7 +121,7 @@ describe('one line in Russian and English', () => {
   });
 });
 
-describe('a read-only workspace', () => {
+describe.skipIf(asUserBlocked)('a read-only workspace', () => {
   it('is read by report, export, visits list and views list; a command that writes says why it cannot', async () => {
     const out = join(root, 'out');
     mkdirSync(out, { mode: 0o777 });

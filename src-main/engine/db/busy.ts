@@ -38,13 +38,15 @@ export function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
 }
 
 /**
- * Can this connection take the write lock right now? Takes and releases it without waiting
- * (BEGIN IMMEDIATE with a zero busy timeout). False while another process writes.
+ * Can this connection take the write lock now (waiting at most `waitMs`)? Takes and releases it
+ * (BEGIN IMMEDIATE under that busy timeout). False while another process writes. A short wait
+ * rides out SQLite's own brief locks — after an unclean shutdown the first reader (the background
+ * integrity check) recovers the WAL index and BEGIN IMMEDIATE answers SQLITE_BUSY_RECOVERY meanwhile.
  */
-export function writeLockFree(db: Db): boolean {
+export function writeLockFree(db: Db, waitMs = 0): boolean {
   if (!db.open || db.readonly || db.inTransaction) return false;
   try {
-    withBusyTimeout(db, 0, () => {
+    withBusyTimeout(db, waitMs, () => {
       db.exec('BEGIN IMMEDIATE');
       db.exec('ROLLBACK');
     });

@@ -44,6 +44,8 @@ export interface SyncEvents {
 }
 
 const KINDS: SourceKind[] = ['bitrix24', 'calltouch', 'yandex_direct', 'vk_ads'];
+/** A sync waits this long for the write lock before it reports «база занята» (brief locks pass by). */
+const SYNC_LOCK_WAIT_MS = 2_000;
 
 export class SyncManager {
   private current: { runId: string; wsId: string; kinds: SourceKind[]; abort: AbortController; done: Promise<SyncFinished> } | null = null;
@@ -141,7 +143,7 @@ export class SyncManager {
     let firstError = null as AppError | null;
     try {
       // another process writes: fail at once (no 5 s wait per page, no half-done run) and retry later
-      if (!writeLockFree(ws.db)) throw new SkvozError('busy', busyMessage(this.busyRetryMs()));
+      if (!writeLockFree(ws.db, SYNC_LOCK_WAIT_MS)) throw new SkvozError('busy', busyMessage(this.busyRetryMs()));
       await Promise.all(
         chosen.map(async (s) => {
           const log = this.log.child(s.kind);

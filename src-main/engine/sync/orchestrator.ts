@@ -175,8 +175,11 @@ export class SyncManager {
           // new and changed rows are marked dirty by triggers; bring the attribution up to date now
           updateAttribution(ws.db, ws.settings);
         } catch (err) {
-          this.log.error('attribution recompute failed', err);
-          firstError ??= this.appError(err);
+          const e = this.appError(err);
+          // another process took the lock meanwhile: the dirty marks stay, the next run catches up
+          if (e.code === 'busy') this.log.warn('attribution recompute deferred', e.message);
+          else this.log.error('attribution recompute failed', err);
+          firstError ??= e;
         }
       }
     } catch (err) {

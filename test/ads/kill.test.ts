@@ -2,9 +2,7 @@
 // writes, resume each time, and check ad_cost ends identical to the fakes' data with an intact file
 // (as test/calltouch/kill.test.ts does for Calltouch). Then `skvoz report` shows the costs.
 import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, instantToDate } from '@shared/time';
 import { openDatabase, type Db } from '../../src-main/engine/db/open';
@@ -13,9 +11,8 @@ import { AdDataset } from '../fakes/ads/data';
 import { startFakeDirect, type FakeDirect } from '../fakes/yandex-direct';
 import { startFakeVk, type FakeVk } from '../fakes/vk-ads';
 import { DIRECT_TOKEN, VK_ID, VK_SECRET, makeWsDir, tempDir } from './helpers';
+import { BIN, ROOT } from '../cli/helpers';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'node_modules/.cache/skvoz-test', `cli-ads-${process.pid}.mjs`);
 const KILLS = 12;
 const now = Date.now();
 const today = instantToDate(now, 'Europe/Moscow');
@@ -28,18 +25,6 @@ let dsDirect: AdDataset;
 let dsVk: AdDataset;
 
 beforeAll(async () => {
-  mkdirSync(join(ROOT, 'node_modules/.cache/skvoz-test'), { recursive: true });
-  await build({
-    stdin: { contents: "import { main } from './src-main/cli.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n", resolveDir: ROOT, loader: 'ts', sourcefile: 'skvoz-cli.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    tsconfig: join(ROOT, 'tsconfig.json'),
-    outfile: CLI,
-    logLevel: 'error',
-  });
   tmp = tempDir('skvoz-ads-kill-');
   dsDirect = AdDataset.make('Директ', 40, HS, 21);
   dsVk = AdDataset.make('VK', 120, HS, 22, 5000);
@@ -50,7 +35,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  rmSync(CLI, { force: true });
   await direct.close();
   await vk.close();
   tmp.done();
@@ -70,7 +54,7 @@ function env(): NodeJS.ProcessEnv {
 
 function startSync(wsDir: string, only: string): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   let err = '';
-  const child = spawn(process.execPath, [CLI, 'sync', '--workspace', wsDir, '--only', only], { cwd: ROOT, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'sync', '--workspace', wsDir, '--only', only], { cwd: ROOT, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   return { child, exited, stderr: () => err };
@@ -143,7 +127,7 @@ describe('ad costs sync survives kill -9', () => {
     }
     expect(got(wsDir, 'yandex_direct')).toEqual(want(dsDirect));
     expect(got(wsDir, 'vk_ads')).toEqual(want(dsVk));
-    const out = execFileSync(process.execPath, [CLI, 'report', '--workspace', wsDir, '--from', HS, '--to', today, '--group', 'source,medium,campaign'], { cwd: ROOT, env: env() }).toString();
+    const out = execFileSync(process.execPath, [BIN, 'report', '--workspace', wsDir, '--from', HS, '--to', today, '--group', 'source,medium,campaign'], { cwd: ROOT, env: env() }).toString();
     const report = JSON.parse(out) as { rows: { source: string | null; campaign: string | null; cost: number }[]; totals: { cost: number } };
     const total = dsDirect.rows(HS, today).reduce((s, r) => s + r.cost, 0) + dsVk.rows(HS, today).reduce((s, r) => s + r.cost, 0);
     expect(report.totals.cost).toBeCloseTo(total, 4);

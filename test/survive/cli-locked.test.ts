@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli as run } from './helpers';
 import { createDemoWorkspace } from '../../src-main/engine/demo/workspace';
 import { DB_FILE } from '../../src-main/engine/workspace';
 
@@ -30,18 +30,6 @@ afterAll(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('read-only CLI commands while another process holds the write lock', () => {
   it('report prints the report and exits 0', async () => {

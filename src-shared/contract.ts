@@ -26,7 +26,7 @@ export * from './views-schema';
 export * from './health-schema';
 export * from './export-schema';
 export * from './costs-schema';
-import { AdCostsSettingsSchema, CostCoverageSchema, CostMappingSchema, type ApiCostSource, type CostCoverage, type CostLayout, type CostRole } from './costs-schema';
+import { AdCostsSettingsSchema, CostCoverageSchema, CostImportSchema, type ApiCostSource, type CostBatch, type CostCoverage, type CostImportResult } from './costs-schema';
 export * from './storage-schema';
 import { StorageQuerySchema, StorageRestoreSchema, type StorageRestoreResult, type StorageStatus } from './storage-schema';
 export * from './channels-schema';
@@ -295,64 +295,6 @@ export interface SecretsStatus {
   yandexDirect: { login: string; configured: boolean }[];
   vkAds: { configured: boolean };
 }
-
-// ---------- costs ----------
-
-export const CostImportSchema = z.object({
-  fileName: z.string().trim().min(1).max(260),
-  /** file bytes, base64 (the renderer reads the file; cp1251 needs the raw bytes) */
-  contentBase64: z.string().max(40_000_000, 'Файл больше 30 МБ'),
-  skipErrors: z.boolean().default(false),
-  /** parse and report without writing (preview) */
-  dryRun: z.boolean().default(false),
-  /** the preview's column mapping; without it the columns are recognised by their headers */
-  mapping: CostMappingSchema.optional(),
-});
-
-export interface CostBatch {
-  id: number;
-  origin: 'csv' | 'demo';
-  fileName: string | null;
-  importedAt: string;
-  rows: number;
-  total: number;
-  from: string | null;
-  to: string | null;
-}
-
-export interface CostImportResult {
-  batchId: number | null;
-  lines: number;
-  rows: number;
-  total: number;
-  errors: { line: number; message: string }[];
-  errorCount: number;
-  encoding: 'utf-8' | 'windows-1251';
-  delimiter: ',' | ';' | '\t';
-  preview: {
-    day: string;
-    source: string;
-    medium: string;
-    campaign: string;
-    content: string;
-    term: string;
-    amount: number;
-    currency: string;
-    impressions: number | null;
-    clicks: number | null;
-  }[];
-  /** the header cells as read, its line, and which column was taken for which role */
-  header: string[];
-  headerLine: number | null;
-  columns: Partial<Record<CostRole, number>>;
-  layout: CostLayout;
-  /** source / medium given for the whole file (a Direct or VK export has no such column) */
-  source: string | null;
-  medium: string | null;
-  /** rows whose day + source / medium / campaign an ad platform's API already gives (the API wins in reports) */
-  shadowed: number;
-}
-
 
 export interface AppInfo {
   version: string;

@@ -108,3 +108,64 @@ export const AdCostsSettingsSchema = z
       yandexDirect: { baseUrl: 'https://api.direct.yandex.com', logins: [] },
       vkAds: { baseUrl: 'https://ads.vk.com', clients: [], medium: 'cpc', currency: 'RUB' },
     });
+
+// ---------- cost files ----------
+
+/** One day's cost of one source/medium/campaign/content/term, as read from a file or an API. */
+export interface CostRow {
+  day: string;
+  source: string;
+  medium: string;
+  campaign: string;
+  content: string;
+  term: string;
+  amount: number;
+  currency: string;
+  impressions: number | null;
+  clicks: number | null;
+}
+
+
+export const CostImportSchema = z.object({
+  fileName: z.string().trim().min(1).max(260),
+  /** file bytes, base64 (the renderer reads the file; cp1251 needs the raw bytes) */
+  contentBase64: z.string().max(40_000_000, 'Файл больше 30 МБ'),
+  skipErrors: z.boolean().default(false),
+  /** parse and report without writing (preview) */
+  dryRun: z.boolean().default(false),
+  /** the preview's column mapping; without it the columns are recognised by their headers */
+  mapping: CostMappingSchema.optional(),
+});
+
+export interface CostBatch {
+  id: number;
+  origin: 'csv' | 'demo';
+  fileName: string | null;
+  importedAt: string;
+  rows: number;
+  total: number;
+  from: string | null;
+  to: string | null;
+}
+
+export interface CostImportResult {
+  batchId: number | null;
+  lines: number;
+  rows: number;
+  total: number;
+  errors: { line: number; message: string }[];
+  errorCount: number;
+  encoding: 'utf-8' | 'windows-1251';
+  delimiter: ',' | ';' | '\t';
+  preview: CostRow[];
+  /** the header cells as read, its line, and which column was taken for which role */
+  header: string[];
+  headerLine: number | null;
+  columns: Partial<Record<CostRole, number>>;
+  layout: CostLayout;
+  /** source / medium given for the whole file (a Direct or VK export has no such column) */
+  source: string | null;
+  medium: string | null;
+  /** rows whose day + source / medium / campaign an ad platform's API already gives (the API wins in reports) */
+  shadowed: number;
+}

@@ -5,25 +5,14 @@
 // «Показы», «Клики»). Dates yyyy-mm-dd or dd.mm.yyyy (a range `from/to` or `from - to` is spread
 // evenly over its days); `;`, `,` or tab; decimal comma and thousands spaces; UTF-8 with or without
 // BOM and Windows-1251. Pure: bytes (and the preview's mapping) in, rows and per-line errors out.
-import type { CostLayout, CostMapping, CostRole } from '@shared/costs-schema';
+import type { CostLayout, CostMapping, CostRole, CostRow } from '@shared/costs-schema';
 import { addDays, daysBetween, inDateRange, isIsoDate, MAX_DATE, MIN_DATE } from '@shared/time';
 import { decodeText, detectDelimiter, parseCsvRecords, type Delimiter, type Encoding } from './csv-read';
 import { applyMapping, detectLayout } from './layout';
 
 export { decodeText, parseCsvRecords } from './csv-read';
 
-export interface CostRow {
-  day: string;
-  source: string;
-  medium: string;
-  campaign: string;
-  content: string;
-  term: string;
-  amount: number;
-  currency: string;
-  impressions: number | null;
-  clicks: number | null;
-}
+export type { CostRow };
 
 export interface CostLineError {
   line: number;

@@ -12,6 +12,9 @@ export const DIM_LABEL: Record<Dimension, string> = {
   campaign: 'Кампания',
   content: 'Объявление',
   term: 'Ключевое слово',
+  city: 'Город',
+  device: 'Устройство',
+  landing: 'Посадочная страница',
 };
 
 export const MODEL_LABEL: Record<Model, string> = {

@@ -79,4 +79,26 @@ describe('lead enrichment on the small demo', () => {
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
   });
+
+  it('data health shows per source the share of touches with a city, a device and a landing page', async () => {
+    await h.open(page, 'health');
+    const table = page.getByTestId('health-fill');
+    await table.waitFor();
+    const summary = await h.call('health:summary');
+    expect(summary.fill.length).toBeGreaterThan(1);
+    const rows = table.getByTestId('health-fill-row');
+    expect(await rows.count()).toBe(summary.fill.length);
+    const top = summary.fill[0]!;
+    const first = rows.first();
+    expect(await first.getAttribute('data-source')).toBe(top.source ?? '');
+    for (const f of ['city', 'device', 'landing'] as const) {
+      const share = Number(await first.locator(`td[data-field="${f}"]`).getAttribute('data-share'));
+      expect(share).toBeCloseTo(top[f] / top.touches, 9);
+      // the demo leaves a few touches without the value, never all of them
+      expect(share).toBeGreaterThan(0.5);
+      expect(share).toBeLessThanOrEqual(1);
+    }
+    await screenshot(page, 'health-fill-light');
+  });
 });
+

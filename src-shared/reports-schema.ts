@@ -159,6 +159,9 @@ export interface DealsResult {
   items: DealListItem[];
 }
 
+/** A call or request by its local id (a touch of an explanation). */
+export const TouchRefSchema = z.object({ kind: z.enum(['call', 'request']), id: z.number().int().positive() });
+
 export const ExplainQuerySchema = z.object({ kind: z.enum(['deal', 'lead']).default('deal'), id: z.number().int().positive() });
 
 export interface ExplainedTouch {

@@ -76,6 +76,9 @@ describe('lead enrichment on the small demo', () => {
     const links = drawer.getByTestId('touch-landing').locator('a');
     expect(await links.evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string | null }).getAttribute('href')))).toContain(pick!.landing);
     await screenshot(page, 'reports-drawer-enrichment-light');
+    // the link opens in the browser through the shell, which reads the address from the record
+    await drawer.locator(`[data-testid="touch-landing"] a[href="${pick!.landing}"]`).first().click();
+    await expect.poll(() => h.exports.opened).toContain(`url ${new URL(pick!.landing).href}`);
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
   });

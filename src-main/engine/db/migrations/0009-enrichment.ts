@@ -62,6 +62,10 @@ export function updateToSchemaVersion9(db: Database.Database): void {
   ] as const) {
     for (const col of added(have)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${col}`);
   }
+  // filled before the new triggers and touch indexes exist: the schema-2 triggers do not look at
+  // these columns, so the backfill marks nothing dirty and the indexes are built once, after it
+  backfill(db, 'ct_call', callEnrichment);
+  backfill(db, 'ct_request', requestEnrichment);
   db.exec(`
     ${touchTrigger('ct_call', 'call', 'uniq_target_call')}
     ${touchTrigger('ct_request', 'request', 'uniq_target_request')}
@@ -74,10 +78,8 @@ export function updateToSchemaVersion9(db: Database.Database): void {
       coalesce(content, char(1)), coalesce(term, char(1)), coalesce(city, char(1)), coalesce(device, char(1)),
       coalesce(landing, char(1)));
     DELETE FROM meta WHERE key = 'attribution_rules';
+    -- the full recompute the dropped rules mark causes reads everything: nothing is left to do incrementally
+    DELETE FROM dirty_slot;
+    DELETE FROM dirty_value;
   `);
-  // the triggers above mark every backfilled record dirty; the full recompute the dropped rules
-  // mark causes reads everything anyway
-  backfill(db, 'ct_call', callEnrichment);
-  backfill(db, 'ct_request', requestEnrichment);
-  db.exec('DELETE FROM dirty_slot; DELETE FROM dirty_value;');
 }

@@ -8,7 +8,7 @@
 // comes out exactly as InputLoader.load would return it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
-import { InputLoader, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
+import { InputLoader, RAW_DIMS, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
 import type { Touch } from './touches';
 import { doubled, IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
 import type { TrackingCounts } from './tracking';
@@ -19,7 +19,7 @@ const TOUCH_KIND = ['call', 'request', 'visit'] as const;
  * Raw dims as one JSON text built by SQLite: one string per row crosses into JS instead of five,
  * and it is the cache key of the normalised dims as it is (exact: nulls and every character kept).
  */
-const DIMS_JSON = 'json_array(source, medium, campaign, content, term, city, device, landing)';
+const DIMS_JSON = `json_array(${RAW_DIMS.join(', ')})`;
 const UTM_JSON = "CASE WHEN utm_source IS NULL OR utm_source = '' THEN NULL ELSE json_array(utm_source, utm_medium, utm_campaign, utm_content, utm_term) END";
 
 const DEFAULT_VISIT_DIMS = { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' };

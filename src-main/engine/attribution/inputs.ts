@@ -130,16 +130,19 @@ interface MatchRow {
   landing: string | null;
 }
 
+/** a call's or request's raw dims, as columns of MatchRow */
+const cols = (t: string) => RAW_DIMS.map((d) => `${t}.${d}`).join(', ');
+
 const MATCH = (values: string, withVisits = true) => `WITH v AS MATERIALIZED (${values})
-  SELECT v.conv, 'call' AS kind, c.id, c.at, c.source, c.medium, c.campaign, c.content, c.term, c.city, c.device, c.landing
+  SELECT v.conv, 'call' AS kind, c.id, c.at, ${cols('c')}
     FROM v CROSS JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' CROSS JOIN ct_call c ON c.id = ci.owner_id
   UNION ALL
-  SELECT v.conv, 'request', r.id, r.at, r.source, r.medium, r.campaign, r.content, r.term, r.city, r.device, r.landing
+  SELECT v.conv, 'request', r.id, r.at, ${cols('r')}
     FROM v CROSS JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' CROSS JOIN ct_request r ON r.id = ri.owner_id
   ${
     withVisits
       ? `UNION ALL
-  SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc, NULL, NULL, NULL, NULL, NULL
+  SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc${', NULL'.repeat(RAW_DIMS.length - 3)}
     FROM v CROSS JOIN ident xi ON xi.value = v.value AND xi.owner = 'visit' CROSS JOIN visit x ON x.id = xi.owner_id AND x.cancelled = 0`
       : ''
   }`;

@@ -25,6 +25,8 @@ export const CALL_CHANNELS = [
   'reports:deals',
   'reports:explain',
   'reports:options',
+  // a call's or request's landing page address (issue 19), for the shell to open
+  'reports:landing',
   'visits:create',
   'visits:list',
   'visits:preview',
@@ -60,8 +62,9 @@ export const CALL_CHANNELS = [
   'channels:values',
   'channels:export',
   'channels:import',
-  // the shell's links out: a record on the Bitrix24 portal, an exported file
+  // the shell's links out: a record on the Bitrix24 portal, a touch's landing page, an exported file
   'bitrix24:open',
+  'touches:openLanding',
   'files:open',
   'files:reveal',
 ] as const;
@@ -79,6 +82,7 @@ export const SHELL_CHANNELS = [
   'export:pdf',
   'export:png',
   'bitrix24:open',
+  'touches:openLanding',
   'files:open',
   'files:reveal',
 ] as const;

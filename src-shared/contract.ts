@@ -7,6 +7,7 @@ import { isValidTimeZone } from './time';
 import {
   DealsQuerySchema,
   ExplainQuerySchema,
+  TouchRefSchema,
   ModelsQuerySchema,
   OptionsQuerySchema,
   ReportQuerySchema,
@@ -331,6 +332,7 @@ export const inputSchemas = {
   'reports:deals': DealsQuerySchema,
   'reports:explain': ExplainQuerySchema,
   'reports:options': OptionsQuerySchema,
+  'reports:landing': TouchRefSchema,
   'visits:create': VisitInputSchema,
   'visits:list': VisitListSchema,
   'visits:preview': VisitPreviewSchema,
@@ -370,6 +372,7 @@ export const inputSchemas = {
   'channels:export': ChannelExportSchema,
   'channels:import': ChannelImportSchema,
   'bitrix24:open': z.object({ kind: z.enum(['deal', 'lead']), id: z.number().int().positive() }),
+  'touches:openLanding': TouchRefSchema,
   'files:open': z.object({ path: ExportRunSchema.shape.path }),
   'files:reveal': z.object({ path: ExportRunSchema.shape.path }),
 } satisfies Record<CallChannel, z.ZodType>;
@@ -397,6 +400,8 @@ export interface Outputs {
   'reports:deals': DealsResult;
   'reports:explain': Explanation;
   'reports:options': ReportOptions;
+  /** the landing page the call or request stored (null: none) */
+  'reports:landing': { url: string | null };
   'visits:create': Visit;
   'visits:list': VisitList;
   'visits:preview': VisitPreview;
@@ -435,6 +440,8 @@ export interface Outputs {
   'channels:import': ChannelImportResult;
   /** the card's address on the portal, opened in the browser */
   'bitrix24:open': { url: string };
+  /** the touch's landing page, opened in the browser */
+  'touches:openLanding': { url: string };
   'files:open': { opened: boolean };
   'files:reveal': { opened: boolean };
 }

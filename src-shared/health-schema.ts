@@ -34,10 +34,22 @@ export interface HealthCheck {
   reasons?: Record<UnattributedReasonKey, number>;
 }
 
+/** Calls and requests of one source, and how many of them carry a city, a device and a landing page. */
+export interface EnrichmentFill {
+  /** the source as reports show it; null: no source */
+  source: string | null;
+  touches: number;
+  city: number;
+  device: number;
+  landing: number;
+}
+
 export interface HealthSummary {
   /** when the numbers were computed (ISO) */
   computedAt: string;
   checks: HealthCheck[];
+  /** per source, most touches first (issue 19) */
+  fill: EnrichmentFill[];
 }
 
 export const HealthRecordsSchema = z.object({

@@ -2,10 +2,11 @@
 
 /**
  * Report dimensions, in drill-down order: the channel (docs/REPORTS.md «Каналы») first, then the
- * touch's own values. Each one is a column of `dim_tuple`; adding one means a migration adding
- * the column, the value in the normaliser (src-shared/normalise.ts) and its labels.
+ * touch's own values: UTM, then the enrichment (city, device category, landing page path — issue
+ * 19). Each one is a column of `dim_tuple`; adding one means a migration adding the column, the
+ * value in the normaliser (src-shared/normalise.ts) and its labels.
  */
-export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term'] as const;
+export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'city', 'device', 'landing'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const MODELS = [

@@ -1,9 +1,11 @@
 // Dimension normalisation rules of a workspace (REPORTS.md, "Touches"): trim, empty → null; source,
 // medium and campaign are matched case-insensitively (their key is lower-case; the label a report
 // shows is the most frequent original spelling, chosen by the engine), then the user's alias maps;
-// the channel comes from the channel rules; plus what counts as direct.
+// the channel comes from the channel rules; city, device and landing (the page's path) as
+// src-shared/enrich.ts makes them; plus what counts as direct.
 // Pure and shared: the engine applies it, the settings screen previews it.
 import { makeChannelClassifier, type ChannelRulesInput, type TouchKind } from './channel-rules';
+import { cityName, landingPath } from './enrich';
 import type { Dimension } from './metrics';
 
 export interface NormalisationRules {
@@ -72,6 +74,9 @@ export function makeNormaliser(rules: NormalisationRules, channels?: ChannelRule
         campaign,
         content: clean(raw.content),
         term: clean(raw.term),
+        city: cityName(raw.city),
+        device: clean(raw.device)?.toLowerCase() ?? null,
+        landing: landingPath(raw.landing),
       };
     },
     isDirect: (d) =>

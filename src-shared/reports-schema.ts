@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BASES, DIMENSIONS, MODELS, METRICS, UNATTRIBUTED_REASONS, type Dimension, type Metrics, type Model, type Basis, type UnattributedReason } from './metrics';
 import { DATE_RANGE_MESSAGE, inDateRange, isIsoDate } from './time';
 import { PresetSchema } from './periods';
+import type { Enrichment } from './enrich';
 
 export const isoDate = z
   .string()
@@ -158,6 +159,9 @@ export interface DealsResult {
   items: DealListItem[];
 }
 
+/** A call or request by its local id (a touch of an explanation). */
+export const TouchRefSchema = z.object({ kind: z.enum(['call', 'request']), id: z.number().int().positive() });
+
 export const ExplainQuerySchema = z.object({ kind: z.enum(['deal', 'lead']).default('deal'), id: z.number().int().positive() });
 
 export interface ExplainedTouch {
@@ -172,6 +176,8 @@ export interface ExplainedTouch {
   content: string | null;
   term: string | null;
   direct: boolean;
+  /** a call's or request's city, device, landing page, referrer and ids (issue 19); null for other kinds */
+  details: Enrichment | null;
   /** weight under every rule-based model */
   weights: Partial<Record<Model, number>>;
 }

@@ -88,4 +88,17 @@ describe('saved views', () => {
       compare: { kind: 'previous' },
     });
   });
+
+  it('keeps a view grouped and filtered by city, device and landing page (issue 19)', async () => {
+    const { dir, engine } = fresh();
+    const spec = { groupBy: ['channel', 'city', 'device'], filters: { dimensions: { city: ['Москва', null], landing: ['/catalog/'] } } };
+    const v = await ok<SavedView>(engine.dispatch('views:save', { name: 'По городам', spec }));
+    await engine.close();
+    const again = engineIn(dir);
+    const [back] = await ok<SavedView[]>(again.dispatch('views:list', undefined));
+    expect(back!.spec).toMatchObject(spec);
+    expect(viewQuery(back!.spec, { from: '2026-01-01', to: '2026-01-31' })).toMatchObject({ groupBy: ['channel', 'city', 'device'], filters: spec.filters });
+    expect(back!.id).toBe(v.id);
+    await again.close();
+  });
 });

@@ -40,7 +40,7 @@ export const HELP = `skvoz — сквозная аналитика Bitrix24 + Ca
   skvoz demo   --workspace DIR [--size small|medium|large] [--seed N]
       Создать демо-пространство в папке DIR / create a demo workspace in DIR.
   skvoz report --workspace DIR --from YYYY-MM-DD --to YYYY-MM-DD
-               [--group channel,source,medium,campaign,content,term] [--model MODEL]
+               [--group channel,source,medium,campaign,content,term,city,device,landing] [--model MODEL]
                [--basis event|cohort] [--compare previous|weekdays|month|year]
                [--format json|csv] [--out FILE [--force]]
   skvoz report --workspace DIR --period PRESET [...]   (PRESET: lastMonth, thisMonth, last30, …)

@@ -25,6 +25,7 @@ import { defaultSources, defaultTesters } from './sync/sources';
 import { runReport } from './reports/query';
 import { runModels, runSeries } from './reports/series';
 import { explain, listDeals } from './reports/drill';
+import { touchDetails } from './reports/touch-details';
 import { reportOptions } from './reports/options';
 import { createDemoWorkspace } from './demo/workspace';
 import { createLogger } from './log';
@@ -353,6 +354,7 @@ export class Engine {
     'reports:deals': (q) => listDeals(this.workspace, q),
     'reports:explain': (q) => explain(this.workspace, q.kind, q.id),
     'reports:options': (q) => reportOptions(this.workspace, q),
+    'reports:landing': (q) => ({ url: touchDetails(this.workspace.db)(q.kind, q.id)?.landing ?? null }),
     'visits:create': (input) => this.poked('visits', this.visits().create(input)),
     'visits:list': (q) => this.visits().list(q),
     'visits:preview': (q) => this.visits().preview(q),

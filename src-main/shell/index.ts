@@ -120,6 +120,11 @@ async function boot(): Promise<void> {
     shell,
     () => (host?.currentWorkspaceId ? secrets.status(host.currentWorkspaceId).bitrix24.host : null),
     (path) => exportShell.allowsFile(path),
+    async (touch) => {
+      if (!host) return null;
+      const r = await host.call('reports:landing', touch);
+      return r.ok ? (r.value as { url: string | null }).url : null;
+    },
   );
   registerIpc(ipcMain, { allowedOrigins: allowed, engine: host, secrets, exports: exportShell, links });
   void host.start();

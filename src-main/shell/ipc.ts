@@ -34,9 +34,10 @@ export interface ExportsHandler {
   checkEngineCall(channel: string, input: unknown): Result<never> | null;
 }
 
-/** Links out of the app (links.ts): a Bitrix24 card, an exported file. */
+/** Links out of the app (links.ts): a Bitrix24 card, a touch's landing page, an exported file. */
 export interface LinksHandler {
   openCrm(input: Parsed<'bitrix24:open'>): Promise<Result<{ url: string }>>;
+  openLanding(input: Parsed<'touches:openLanding'>): Promise<Result<{ url: string }>>;
   openFile(input: Parsed<'files:open'>): Promise<Result<{ opened: boolean }>>;
   revealFile(input: Parsed<'files:reveal'>): Result<{ opened: boolean }>;
 }
@@ -75,11 +76,13 @@ async function routeShell(channel: ShellChannel, input: unknown, deps: IpcDeps):
     case 'secrets:clear':
       return deps.secrets.clear(ws, input as Parsed<'secrets:clear'>);
     case 'bitrix24:open':
+    case 'touches:openLanding':
     case 'files:open':
     case 'files:reveal': {
       const links = deps.links;
       if (!links) return { ok: false, error: { code: 'internal', message: 'Ссылки недоступны в этом окне.' } };
       if (channel === 'bitrix24:open') return links.openCrm(input as Parsed<'bitrix24:open'>);
+      if (channel === 'touches:openLanding') return links.openLanding(input as Parsed<'touches:openLanding'>);
       if (channel === 'files:open') return links.openFile(input as Parsed<'files:open'>);
       return links.revealFile(input as Parsed<'files:reveal'>);
     }

@@ -3,12 +3,14 @@
 import { costsEn, costsRu } from './i18n-costs';
 import type { Model } from '@shared/metrics';
 import { channelsEn, channelsRu } from './i18n-channels';
+import { enrichEn, enrichRu } from './i18n-enrich';
 import { screensEn, screensRu } from './i18n-screens';
 
 const ru = {
   ...screensRu,
   ...costsRu,
   ...channelsRu,
+  ...enrichRu,
   'app.name': 'Skvoz',
   'app.tagline': 'Сквозная аналитика',
   'nav.label': 'Разделы',
@@ -670,6 +672,7 @@ const en: Record<MessageKey, string> = {
   ...screensEn,
   ...costsEn,
   ...channelsEn,
+  ...enrichEn,
   'app.name': 'Skvoz',
   'app.tagline': 'End-to-end analytics',
   'nav.label': 'Sections',

@@ -2,6 +2,7 @@
 import type { ReportResult, ReportRow } from '@shared/contract';
 import { METRICS, type Dimension, type Metric, type Metrics, type Model } from '@shared/metrics';
 import { countDigits, formatFixed, formatMoney, formatNumber, formatPercent, formatSignedPercent, formatSignedPoints } from './format';
+import { valueText } from './dim-values';
 
 /** Metric columns of the dashboard and report tables, in order (also the default column set). */
 export const TABLE_METRICS = ['leads', 'deals', 'wonDeals', 'revenue', 'cost', 'cpl', 'romi'] as const;
@@ -100,7 +101,7 @@ export function rowKey(row: ReportRow, groupBy: readonly Dimension[]): string {
   return JSON.stringify(groupBy.map((d) => row[d] ?? null));
 }
 
-/** The text of one dimension cell: the value, «(не задано)» for null, the unattributed label. */
+/** The text of one dimension cell: the value (valueText), «(не задано)» for null, the unattributed label. */
 export function dimLabel(
   row: ReportRow,
   dim: Dimension,
@@ -109,7 +110,7 @@ export function dimLabel(
 ): string {
   if (row.unattributed) return first ? labels.unattributed : '';
   const v = row[dim];
-  return v === null || v === undefined || v === '' ? labels.notSet : v;
+  return v === null || v === undefined || v === '' ? labels.notSet : valueText(dim, v);
 }
 
 function compareValues(a: number | string | null, b: number | string | null): number {

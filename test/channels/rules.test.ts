@@ -160,12 +160,23 @@ describe('normaliser', () => {
       campaign: 'lookalike',
       content: null,
       term: null,
+      city: null,
+      device: null,
+      landing: null,
     });
     expect(n.dims({ source: 'Yandex.RU', medium: 'cpc', campaign: 'divany_poisk_msk_OLD', term: 'Диван' }, null)).toMatchObject({
       channel: 'Контекстная реклама',
       source: 'yandex',
       campaign: 'divany_poisk_msk',
       term: 'Диван',
+    });
+  });
+
+  it('makes city, device and landing dimensions: trimmed city, lower-case device, the landing page path', () => {
+    expect(n.dims({ source: 'yandex', city: ' г. Москва ', device: 'Mobile', landing: 'https://example.ru/sofas/?utm_source=yandex' }, 'call')).toMatchObject({
+      city: 'Москва',
+      device: 'mobile',
+      landing: '/sofas/',
     });
   });
 

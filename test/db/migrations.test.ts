@@ -118,6 +118,54 @@ describe('migrations', () => {
     again.close();
   });
 
+  it('0009 backfills city, device, landing and the other enrichment fields from the stored raw records', () => {
+    const db = new Database(':memory:');
+    migrate(db, 8);
+    const call = {
+      callId: 5,
+      city: 'Москва',
+      url: 'https://example.ru/sofas/?utm_source=yandex',
+      ref: 'https://yandex.ru/',
+      yaClientId: '1710400000123456789',
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148',
+      yandexDirect: { campaignId: 81234567, adGroupId: '5123456789', adId: 14123456789, criteriaId: 41234567890 },
+    };
+    const request = { requestId: 9, requestUrl: 'https://example.ru/contacts/', session: { city: 'Казань', device: 'desktop', yaClientId: 'null' } };
+    db.prepare('INSERT INTO ct_call (site_id, call_id, at, city, raw) VALUES (1, 5, 1800000, ?, ?)').run('Москва', JSON.stringify(call));
+    db.prepare("INSERT INTO ct_call (site_id, call_id, at, raw) VALUES (1, 6, 1800000, 'not json')").run();
+    db.prepare('INSERT INTO ct_request (site_id, request_id, at, raw) VALUES (1, 9, 1800000, ?)').run(JSON.stringify(request));
+    db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', 'x')").run();
+    expect(migrate(db, 9)).toBe(9);
+    expect(db.prepare('SELECT city, device, landing, referrer, ya_client_id, ga_client_id, yd_campaign_id, yd_ad_group_id, yd_ad_id, yd_keyword_id FROM ct_call ORDER BY call_id').all()).toEqual([
+      {
+        city: 'Москва',
+        device: 'mobile',
+        landing: 'https://example.ru/sofas/?utm_source=yandex',
+        referrer: 'https://yandex.ru/',
+        ya_client_id: '1710400000123456789',
+        ga_client_id: null,
+        yd_campaign_id: '81234567',
+        yd_ad_group_id: '5123456789',
+        yd_ad_id: '14123456789',
+        yd_keyword_id: '41234567890',
+      },
+      { city: null, device: null, landing: null, referrer: null, ya_client_id: null, ga_client_id: null, yd_campaign_id: null, yd_ad_group_id: null, yd_ad_id: null, yd_keyword_id: null },
+    ]);
+    expect(db.prepare('SELECT city, device, landing, ya_client_id FROM ct_request').get()).toEqual({
+      city: 'Казань',
+      device: 'desktop',
+      landing: 'https://example.ru/contacts/',
+      ya_client_id: null,
+    });
+    // the attribution is recomputed with the new dimensions; backfilling left nothing dirty
+    expect(db.prepare("SELECT count(*) AS n FROM meta WHERE key = 'attribution_rules'").get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM dirty_slot').get()).toEqual({ n: 0 });
+    // from now on a changed landing page marks the call's slot dirty as a changed UTM does
+    db.prepare("UPDATE ct_call SET landing = 'https://example.ru/other/' WHERE call_id = 5").run();
+    expect(db.prepare('SELECT slot FROM dirty_slot').all()).toEqual([{ slot: 2 }]);
+    db.close();
+  });
+
   it('openDatabase sets WAL, foreign keys and NORMAL synchronous on a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'skvoz-db-'));
     const db = openDatabase(join(dir, 'skvoz.db'));

@@ -50,12 +50,17 @@ export function testExportShell(engine: Engine, browser: () => Browser, portalHo
     },
     portalHost,
     (path) => shell.allowsFile(path),
+    async (touch) => {
+      const r = await engine.dispatch('reports:landing', touch);
+      return r.ok ? (r.value as { url: string | null }).url : null;
+    },
   );
   async function dispatch(channel: ExportShellChannel, raw: unknown): Promise<Result<unknown>> {
     const parsed = inputSchemas[channel].safeParse(raw);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: parsed.error.issues[0]?.message ?? 'Неверные данные' } };
     const input = parsed.data as never;
     if (channel === 'bitrix24:open') return links.openCrm(input);
+    if (channel === 'touches:openLanding') return links.openLanding(input);
     if (channel === 'files:open') return links.openFile(input);
     if (channel === 'files:reveal') return links.revealFile(input);
     if (channel === 'files:chooseSave') return shell.chooseSave(input);

@@ -112,4 +112,22 @@ describe('data health', () => {
     expect(cut.truncated).toBe(true);
     expect(cut.values[0]).toEqual({ dimension: 'medium', value: 'cpc', records: 5 });
   });
+
+  it('shows per source the share of calls and requests with a city, a device and a landing page', () => {
+    const f = world();
+    const db = f.ws.db;
+    // call 1 (Yandex): all three; request 1 ( google ): city only; call 2 (yandex.ru): none
+    db.prepare("UPDATE ct_call SET city = 'Москва', device = 'mobile', landing = 'https://example.ru/a/' WHERE id = 1").run();
+    db.prepare("UPDATE ct_request SET city = 'Казань' WHERE id = 1").run();
+    f.call(msk('2026-03-11'), '+79990000000', ['yandex', 'cpc']);
+    db.prepare("UPDATE ct_call SET device = 'desktop' WHERE id = 3").run();
+    f.call(msk('2026-03-11'), '+79990000001', [null, null]);
+    const fill = healthSummary(f.ws, NOW).fill;
+    // «Yandex» and «yandex» are one source, shown by its most frequent spelling; no source is last
+    expect(fill.map((r) => r.source)).toEqual([expect.stringMatching(/^yandex$/i), 'google', 'yandex.ru', null]);
+    expect(fill[0]).toMatchObject({ touches: 2, city: 1, device: 2, landing: 1 });
+    expect(fill[1]).toMatchObject({ touches: 1, city: 1, device: 0, landing: 0 });
+    expect(fill[2]).toMatchObject({ touches: 1, city: 0, device: 0, landing: 0 });
+    expect(fill[3]).toMatchObject({ source: null, touches: 1, city: 0 });
+  });
 });

@@ -15,6 +15,14 @@ describe('report helpers', () => {
     expect(dimLabel(row({}, {}, true), 'medium', labels, false)).toBe('');
   });
 
+  it('shows device categories in the interface language, other values as stored', () => {
+    expect(dimLabel(row({ device: 'mobile' }, {}), 'device', labels, true)).toBe('смартфон');
+    expect(dimLabel(row({ device: 'desktop' }, {}), 'device', labels, true)).toBe('компьютер');
+    expect(dimLabel(row({ device: 'smart tv' }, {}), 'device', labels, true)).toBe('smart tv');
+    expect(dimLabel(row({ city: 'Москва', landing: '/catalog/' }, {}), 'landing', labels, true)).toBe('/catalog/');
+    expect(dimLabel(row({ source: 'mobile' }, {}), 'source', labels, true)).toBe('mobile');
+  });
+
   it('keys rows by their dimension tuple', () => {
     expect(rowKey(row({ source: 'a', medium: null }, {}), ['source', 'medium'])).toBe('["a",null]');
     expect(rowKey(row({}, {}, true), ['source'])).not.toBe(rowKey(row({ source: null }, {}), ['source']));

@@ -51,6 +51,31 @@ describe('materialised attribution', () => {
     });
   });
 
+  it('a call whose city, device or landing page changes moves its credit incrementally, as a full recompute would (issue 19)', () => {
+    const f = new Fixture();
+    seed(f, 12);
+    const city = (id: number, c: string | null, device: string | null, landing: string | null) =>
+      f.ws.db.prepare('UPDATE ct_call SET city = ?, device = ?, landing = ? WHERE id = ?').run(c, device, landing, id);
+    for (let id = 1; id <= 6; id++) city(id, id % 2 ? 'Москва' : 'Тула', 'mobile', 'https://example.ru/a/?x=1');
+    const q = { from: '2026-01-01', to: '2026-06-30', groupBy: ['city', 'device', 'landing'] as ('city' | 'device' | 'landing')[] };
+    f.report(q);
+    city(1, 'Казань', 'desktop', 'https://example.ru/b/');
+    city(2, null, null, null);
+    const stats = ensureAttribution(f.ws.db, f.ws.settings);
+    expect(stats?.full).toBe(false);
+    const incremental = MODELS.filter((m) => m !== 'markov').map((model) => f.report({ ...q, model }));
+    new Materialiser(f.ws.db, f.ws.settings).full();
+    const full = MODELS.filter((m) => m !== 'markov').map((model) => f.report({ ...q, model }));
+    const key = (x: { city?: string | null; device?: string | null; landing?: string | null; unattributed: boolean }) => `${x.city}|${x.device}|${x.landing}|${x.unattributed}`;
+    incremental.forEach((r, i) => {
+      expect(r.rows.map(key).sort()).toEqual(full[i]!.rows.map(key).sort());
+      const byKey = new Map(full[i]!.rows.map((x) => [key(x), x]));
+      for (const row of r.rows) for (const k of ['leads', 'deals', 'calls'] as const) expect(row[k]).toBeCloseTo(byKey.get(key(row))![k], 9);
+    });
+    expect(full[0]!.rows.map((r) => r.city)).toEqual(expect.arrayContaining(['Казань', 'Москва', 'Тула', null]));
+    expect(full[0]!.rows.find((r) => r.city === 'Казань')).toMatchObject({ device: 'desktop', landing: '/b/' });
+  });
+
   it('changing normalisation rules triggers a full recompute (aliases merge sources)', () => {
     const f = new Fixture();
     f.lead(1, msk('2026-03-05'), { utm: ['Yandex.ru', 'cpc'] });

@@ -2,7 +2,7 @@
 // files only — and through the IPC wrapper like every other channel.
 import { describe, expect, it, vi } from 'vitest';
 import { addLogSink } from '../../src-main/engine/log';
-import { Links, crmRecordUrl, type Opener } from '../../src-main/shell/links';
+import { Links, crmRecordUrl, webPageUrl, type Opener } from '../../src-main/shell/links';
 
 vi.mock('electron', async () => (await import('./electron-mock')).electronModule());
 addLogSink(() => {});
@@ -26,6 +26,24 @@ describe('links out of the app', () => {
     expect(crmRecordUrl(null, 'deal', 1)).toBeNull();
     expect(crmRecordUrl('evil.example/phish?x=', 'deal', 1)).toBeNull();
     expect(crmRecordUrl('portal.bitrix24.ru', 'deal', -1)).toBeNull();
+  });
+
+  it('opens a touch’s landing page only when the record stored an http(s) address without credentials', async () => {
+    expect(webPageUrl('https://uyut-mebel.ru/catalog/?utm_source=yandex')).toBe('https://uyut-mebel.ru/catalog/?utm_source=yandex');
+    expect(webPageUrl(' http://example.ru ')).toBe('http://example.ru/');
+    for (const bad of [null, '', '/catalog/', 'javascript:alert(1)', 'file:///etc/passwd', 'smb://host/share', 'https://user:pw@example.ru/', 'ms-settings:']) {
+      expect(webPageUrl(bad), String(bad)).toBeNull();
+    }
+    const o = opener();
+    const stored: Record<string, string | null> = { 'call:1': 'https://uyut-mebel.ru/akcii/', 'request:2': 'file:///etc/passwd', 'call:3': null };
+    const links = new Links(o, () => null, () => false, async (t) => stored[`${t.kind}:${t.id}`] ?? null);
+    expect(await links.openLanding({ kind: 'call', id: 1 })).toEqual({ ok: true, value: { url: 'https://uyut-mebel.ru/akcii/' } });
+    for (const t of [{ kind: 'request', id: 2 }, { kind: 'call', id: 3 }] as const) {
+      const r = await links.openLanding(t);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/посадочной страницы/);
+    }
+    expect(o.calls).toEqual(['url https://uyut-mebel.ru/akcii/']);
   });
 
   it('opens a deal card only when Bitrix24 is connected; files only when exported this session', async () => {

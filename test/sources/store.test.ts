@@ -153,6 +153,26 @@ describe('calltouch upserts', () => {
     expect(count('ct_request')).toBe(1);
   });
 
+  it('stores the enrichment of calls and requests; a changed landing page is a change (issue 19)', () => {
+    const call = (url: string) => mapCall(callRaw({ url, ref: 'https://yandex.ru/', yaClientId: '1710400000123456789', device: 'desktop' }), 43769, 'Europe/Moscow');
+    expect(upsertCalls(db, [call('https://example.ru/sofas/')])).toBe(1);
+    expect(upsertRequests(db, [mapRequest(requestRaw({ session: { sessionId: 1, city: 'Казань', url: 'https://example.ru/' } }), 43769, 'Europe/Moscow')])).toBe(1);
+    expect(db.prepare('SELECT city, device, landing, referrer, ya_client_id, yd_ad_id FROM ct_call').get()).toEqual({
+      city: 'Москва',
+      device: 'desktop',
+      landing: 'https://example.ru/sofas/',
+      referrer: 'https://yandex.ru/',
+      ya_client_id: '1710400000123456789',
+      yd_ad_id: '14123456789',
+    });
+    expect(db.prepare('SELECT city, device, landing, yd_ad_id FROM ct_request').get()).toEqual({ city: 'Казань', device: null, landing: 'https://example.ru/', yd_ad_id: null });
+    db.exec('DELETE FROM dirty_slot');
+    expect(upsertCalls(db, [call('https://example.ru/sofas/')])).toBe(0);
+    expect(upsertCalls(db, [call('https://example.ru/krovati/')])).toBe(1);
+    // the call's tuple changes (landing is a report dimension): its slot is recomputed
+    expect(count('dirty_slot')).toBe(1);
+  });
+
   it('one page + its cursor in one transaction: all or nothing', () => {
     const page = [mapCall(callRaw(), 43769, 'Europe/Moscow')];
     const write = db.transaction((fail: boolean) => {

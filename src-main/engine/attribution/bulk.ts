@@ -8,7 +8,7 @@
 // comes out exactly as InputLoader.load would return it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
-import { InputLoader, touchOf, type ConvInput, type ConvKind, type InputContext, type TouchDims } from './inputs';
+import { InputLoader, RAW_DIMS, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
 import type { Touch } from './touches';
 import { doubled, IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
 import type { TrackingCounts } from './tracking';
@@ -19,7 +19,7 @@ const TOUCH_KIND = ['call', 'request', 'visit'] as const;
  * Raw dims as one JSON text built by SQLite: one string per row crosses into JS instead of five,
  * and it is the cache key of the normalised dims as it is (exact: nulls and every character kept).
  */
-const DIMS_JSON = 'json_array(source, medium, campaign, content, term)';
+const DIMS_JSON = `json_array(${RAW_DIMS.join(', ')})`;
 const UTM_JSON = "CASE WHEN utm_source IS NULL OR utm_source = '' THEN NULL ELSE json_array(utm_source, utm_medium, utm_campaign, utm_content, utm_term) END";
 
 const DEFAULT_VISIT_DIMS = { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' };
@@ -114,7 +114,7 @@ export class BulkInputs {
       }
     }
     const vd = ctx.visitDims ?? DEFAULT_VISIT_DIMS;
-    const visitDims = loader.normDims('visit', vd.source, vd.medium, vd.campaign, null, null).dimsKey;
+    const visitDims = loader.normDims('visit', [vd.source, vd.medium, vd.campaign]).dimsKey;
     for (const [id, at] of db.prepare('SELECT id, at FROM visit WHERE cancelled = 0').raw(true).all() as [number, number][]) {
       this.touches[T_VISIT]!.add(id, at, visitDims);
     }
@@ -129,8 +129,7 @@ export class BulkInputs {
     const cache = this.byJson[k]!;
     let i = cache.get(json);
     if (i === undefined) {
-      const [s, m, c, co, te] = JSON.parse(json) as (string | null)[];
-      i = this.loader.normDims(TOUCH_KIND[k]!, s ?? null, m ?? null, c ?? null, co ?? null, te ?? null).dimsKey;
+      i = this.loader.normDims(TOUCH_KIND[k]!, JSON.parse(json) as RawValues).dimsKey;
       cache.set(json, i);
     }
     return i;
@@ -141,8 +140,7 @@ export class BulkInputs {
     if (json === null) return -1;
     let i = this.utmByJson.get(json);
     if (i === undefined) {
-      const [s, m, c, co, te] = JSON.parse(json) as (string | null)[];
-      const d = this.loader.utmDims(s ?? null, m ?? null, c ?? null, co ?? null, te ?? null);
+      const d = this.loader.utmDims(JSON.parse(json) as RawValues);
       i = d === null ? -1 : d.dimsKey;
       this.utmByJson.set(json, i);
     }

@@ -2,9 +2,9 @@
 // (REPORTS.md "Touches"): calls/requests matched by phone/e-mail, the record's own crm_utm (and a
 // deal's lead's), and the crm_source fallback when nothing else is there.
 import type { Settings } from '@shared/contract';
-import type { UnattributedReason } from '@shared/metrics';
+import { DIMENSIONS, type UnattributedReason } from '@shared/metrics';
 import type { TouchKind } from '@shared/channel-rules';
-import { workspaceNormaliser, type Normaliser } from '@shared/normalise';
+import { workspaceNormaliser, type Dims, type Normaliser, type RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
 import { currencyConverter } from './currency';
 import { DEFAULT_TOLERANCE_MS, eligibleTouches, type ExcludedTouch, type Touch } from './touches';
@@ -29,16 +29,29 @@ export interface ConvInput {
   reason: UnattributedReason | null;
 }
 
+/** The raw dimensions a touch's record stores (every dimension but the channel), in DIMENSIONS order. */
+export const RAW_DIMS = DIMENSIONS.filter((d): d is Exclude<(typeof DIMENSIONS)[number], 'channel'> => d !== 'channel');
+
+/** Raw values of a touch's dimensions in RAW_DIMS order (missing trailing values are null). */
+export type RawValues = readonly (string | null | undefined)[];
+
+/** RawValues as the normaliser takes them. */
+export function rawDimsOf(v: RawValues): RawDims {
+  const raw: RawDims = {};
+  RAW_DIMS.forEach((d, i) => (raw[d] = v[i] ?? null));
+  return raw;
+}
+
 /**
  * A touch's normalised dimensions, its channel and whether they count as direct; `dimsKey` numbers
  * the distinct (kind, raw spelling) pairs one InputLoader has seen (touches built from them carry
  * it along); `spell` keeps the raw spelling of the label dimensions (source, medium, campaign).
  */
-export type TouchDims = Pick<Touch, 'source' | 'medium' | 'campaign' | 'content' | 'term' | 'direct'> & {
-  channel: string | null;
-  dimsKey: number;
-  spell: readonly (string | null)[];
-};
+export type TouchDims = Dims &
+  Pick<Touch, 'direct'> & {
+    dimsKey: number;
+    spell: readonly (string | null)[];
+  };
 
 /** A touch of these dims (one object shape whoever builds it: the literal, not a spread of `d`). */
 export function touchOf(id: number, at: number, kind: TouchKind, d: TouchDims): Touch {
@@ -52,6 +65,9 @@ export function touchOf(id: number, at: number, kind: TouchKind, d: TouchDims): 
     campaign: d.campaign,
     content: d.content,
     term: d.term,
+    city: d.city,
+    device: d.device,
+    landing: d.landing,
     direct: d.direct,
     dimsKey: d.dimsKey,
   };
@@ -109,18 +125,24 @@ interface MatchRow {
   campaign: string | null;
   content: string | null;
   term: string | null;
+  city: string | null;
+  device: string | null;
+  landing: string | null;
 }
 
+/** a call's or request's raw dims, as columns of MatchRow */
+const cols = (t: string) => RAW_DIMS.map((d) => `${t}.${d}`).join(', ');
+
 const MATCH = (values: string, withVisits = true) => `WITH v AS MATERIALIZED (${values})
-  SELECT v.conv, 'call' AS kind, c.id, c.at, c.source, c.medium, c.campaign, c.content, c.term
+  SELECT v.conv, 'call' AS kind, c.id, c.at, ${cols('c')}
     FROM v CROSS JOIN ident ci ON ci.value = v.value AND ci.owner = 'call' CROSS JOIN ct_call c ON c.id = ci.owner_id
   UNION ALL
-  SELECT v.conv, 'request', r.id, r.at, r.source, r.medium, r.campaign, r.content, r.term
+  SELECT v.conv, 'request', r.id, r.at, ${cols('r')}
     FROM v CROSS JOIN ident ri ON ri.value = v.value AND ri.owner = 'request' CROSS JOIN ct_request r ON r.id = ri.owner_id
   ${
     withVisits
       ? `UNION ALL
-  SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc, NULL, NULL
+  SELECT v.conv, 'visit', x.id, x.at, @vs, @vm, @vc${', NULL'.repeat(RAW_DIMS.length - 3)}
     FROM v CROSS JOIN ident xi ON xi.value = v.value AND xi.owner = 'visit' CROSS JOIN visit x ON x.id = xi.owner_id AND x.cancelled = 0`
       : ''
   }`;
@@ -197,11 +219,12 @@ export class InputLoader {
     return s;
   }
 
-  private dims(kind: TouchKind, source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
-    const key = `${kind}\u0001${source}\u0001${medium}\u0001${campaign}\u0001${content}\u0001${term}`;
+  private dims(kind: TouchKind, v: RawValues): TouchDims {
+    // trailing values left out are null: one key (and dimsKey) whoever builds the values
+    const key = `${kind}\u0001${JSON.stringify(RAW_DIMS.map((_, i) => v[i] ?? null))}`;
     let d = this.dimCache.get(key);
     if (!d) {
-      const raw = { source, medium, campaign, content, term };
+      const raw = rawDimsOf(v);
       const n = this.ctx.norm.dims(raw, kind);
       d = { ...n, direct: this.ctx.norm.isDirect(n), dimsKey: this.dimsList.length, spell: spellingOf(raw) };
       this.dimCache.set(key, d);
@@ -244,24 +267,27 @@ export class InputLoader {
   }
 
   private build(kind: ConvKind, r: BaseRow, matched: MatchRow[]): ConvInput {
-    const touches: Touch[] = matched.map((t) => touchOf(t.id, t.at, t.kind, this.dims(t.kind, t.source, t.medium, t.campaign, t.content, t.term)));
-    const ownUtm = this.utmDims(r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term);
+    const touches: Touch[] = matched.map((t) =>
+      touchOf(t.id, t.at, t.kind, this.dims(t.kind, [t.source, t.medium, t.campaign, t.content, t.term, t.city, t.device, t.landing])),
+    );
+    const ownUtm = this.utmDims([r.utm_source, r.utm_medium, r.utm_campaign, r.utm_content, r.utm_term]);
     const leadUtm =
       kind === 'deal' && r.lead_id !== null && r.lead_created_at !== null
-        ? this.utmDims(r.lead_utm_source, r.lead_utm_medium, r.lead_utm_campaign, r.lead_utm_content, r.lead_utm_term)
+        ? this.utmDims([r.lead_utm_source, r.lead_utm_medium, r.lead_utm_campaign, r.lead_utm_content, r.lead_utm_term])
         : null;
     return this.assemble(kind, r, r.has_ident !== 0, touches, ownUtm, leadUtm);
   }
 
-  /** Normalised dims of a record's UTM fields, or null when UTM_SOURCE is empty (no crm_utm touch). */
-  utmDims(s: string | null, m: string | null, c: string | null, co: string | null, te: string | null): TouchDims | null {
+  /** Normalised dims of a record's UTM fields (RawValues), or null when UTM_SOURCE is empty (no crm_utm touch). */
+  utmDims(v: RawValues): TouchDims | null {
+    const s = v[0];
     if (!s || s.trim() === '') return null;
-    return this.dims('crm_utm', s, m, c, co, te);
+    return this.dims('crm_utm', v);
   }
 
   /** Normalised dims of raw values of a touch of `kind` (cached). */
-  normDims(kind: TouchKind, source: string | null, medium: string | null, campaign: string | null, content: string | null, term: string | null): TouchDims {
-    return this.dims(kind, source, medium, campaign, content, term);
+  normDims(kind: TouchKind, v: RawValues): TouchDims {
+    return this.dims(kind, v);
   }
 
   /**
@@ -300,13 +326,13 @@ export class InputLoader {
     if (touches.length === 0 && kind === 'visit') {
       // no call or request to credit: the visit is its own «офлайн-визит» touch
       const vd = this.ctx.visitDims ?? DEFAULT_VISIT_DIMS;
-      const d = this.dims('visit', vd.source, vd.medium, vd.campaign, null, null);
+      const d = this.dims('visit', [vd.source, vd.medium, vd.campaign]);
       this.seen[d.dimsKey]!++;
       touches = [touchOf(r.id, r.created_at, 'visit', d)];
     }
     if (touches.length === 0 && r.source_id) {
       const name = this.sourceNames.get(r.source_id) ?? r.source_id;
-      const d = this.dims('crm_source', name, '(crm)', null, null, null);
+      const d = this.dims('crm_source', [name, '(crm)']);
       this.seen[d.dimsKey]!++;
       touches = [touchOf(r.id, r.created_at, 'crm_source', d)];
     }

@@ -27,6 +27,8 @@ export interface ConvRow {
 }
 
 const MODELS_N = CLASSIC_MODELS.length;
+/** tuple ids below this fit a rollup key (city, device and landing make many more tuples) */
+const TUPLES = 67_108_864;
 /** Per (day, tuple): WIDTH sums for each model, then a bit mask of the models that touched it. */
 const SLOTS = MODELS_N * WIDTH;
 
@@ -39,13 +41,14 @@ export class Rollups {
   readonly event = new Map<number, Float64Array>();
   readonly cohort = new Map<number, Float64Array>();
 
+  /** day × 2^26 + tuple: exact below 2^53 for days up to 9999-12-31 and 67 M tuples */
   private static key(day: number, tuple: number): number {
-    return day * 1_048_576 + tuple;
+    return day * TUPLES + tuple;
   }
 
   static unkey(k: number): [number, number] {
-    const tuple = k % 1_048_576;
-    return [(k - tuple) / 1_048_576, tuple];
+    const tuple = k % TUPLES;
+    return [(k - tuple) / TUPLES, tuple];
   }
 
   private row(map: Map<number, Float64Array>, day: number, tuple: number): Float64Array {

@@ -17,6 +17,10 @@ export interface Touch {
   campaign: string | null;
   content: string | null;
   term: string | null;
+  /** enrichment dimensions (issue 19): unset where the builder had none */
+  city?: string | null;
+  device?: string | null;
+  landing?: string | null;
   /** decided by the caller from the workspace's direct rules */
   direct: boolean;
   /** the dims' number in the InputLoader that built the touch (TouchDims.dimsKey) */

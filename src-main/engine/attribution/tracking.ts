@@ -2,6 +2,7 @@
 import type { RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
 import type { DayCalendar, SpelledDims, TupleDict } from './tuples';
+import { RAW_DIMS } from './inputs';
 
 interface TrackRow {
   at: number;
@@ -11,6 +12,9 @@ interface TrackRow {
   campaign: string | null;
   content: string | null;
   term: string | null;
+  city: string | null;
+  device: string | null;
+  landing: string | null;
   ut: number;
 }
 
@@ -86,8 +90,8 @@ export function rebuildTracking(db: Db, tuples: TupleDict, cal: DayCalendar, day
   // 1) count by raw dims (no writes while a SELECT iterates)
   const counts = new TrackingCounts(cal);
   const add = (r: TrackRow, isCall: boolean) =>
-    counts.add(isCall, r.at, r.site_id, r.ut, `${isCall ? 'c' : 'r'}\u0001${r.source}\u0001${r.medium}\u0001${r.campaign}\u0001${r.content}\u0001${r.term}`, r);
-  const cols = 'at, site_id, source, medium, campaign, content, term';
+    counts.add(isCall, r.at, r.site_id, r.ut, `${isCall ? 'c' : 'r'}\u0001${JSON.stringify(RAW_DIMS.map((d) => r[d]))}`, r);
+  const cols = `at, site_id, ${RAW_DIMS.join(', ')}`;
   if (days === null) {
     db.exec('DELETE FROM rollup_tracking');
     for (const r of db.prepare(`SELECT ${cols}, uniq_target_call AS ut FROM ct_call`).iterate() as IterableIterator<TrackRow>) add(r, true);

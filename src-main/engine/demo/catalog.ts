@@ -116,6 +116,29 @@ export const YANDEX_CPC = CHANNELS.findIndex((c) => c.key === 'yandex_cpc');
 
 export const SITE_HOST = 'uyut-mebel.ru';
 export const SITE_PAGES = ['/', '/catalog/divany/', '/catalog/divany/uglovye/', '/catalog/krovati/', '/catalog/shkafy/', '/akcii/', '/kontakty/', '/dostavka/'];
+/** pages visitors land on (a campaign's ads lead to one of them) */
+export const LANDING_PAGES = [
+  '/',
+  '/catalog/divany/',
+  '/catalog/divany/uglovye/',
+  '/catalog/divany/pryamye/',
+  '/catalog/krovati/',
+  '/catalog/shkafy/',
+  '/catalog/kuhni/',
+  '/catalog/matrasy/',
+  '/akcii/',
+  '/akcii/rassrochka/',
+  '/dizajn-proekt/',
+  '/blog/kak-vybrat-divan/',
+];
+/** device categories with the user agents their visitors send */
+export const DEVICES = [
+  { device: 'mobile', os: 'Android', browser: 'Chrome Mobile', userAgent: 'Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36' },
+  { device: 'mobile', os: 'iOS', browser: 'Safari', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Version/17.1 Mobile/15E148 Safari/604.1' },
+  { device: 'desktop', os: 'Windows', browser: 'Yandex Browser', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/118.0 YaBrowser/23.11 Safari/537.36' },
+  { device: 'desktop', os: 'macOS', browser: 'Chrome', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/120.0 Safari/537.36' },
+  { device: 'tablet', os: 'iPadOS', browser: 'Safari', userAgent: 'Mozilla/5.0 (iPad; CPU OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Version/17.1 Mobile/15E148 Safari/604.1' },
+] as const;
 
 export const FORM_SUBJECTS = ['Заявка на замер', 'Обратный звонок', 'Расчёт стоимости', 'Консультация дизайнера', 'Заказ образцов ткани', 'Вопрос по доставке'];
 
@@ -127,7 +150,10 @@ export const FEMALE_NAMES = ['Анна', 'Мария', 'Елена', 'Ольга
 /** masculine forms; the feminine adds "а" */
 export const LAST_NAMES = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Васильев', 'Петров', 'Соколов', 'Михайлов', 'Новиков', 'Фёдоров', 'Морозов', 'Волков', 'Алексеев', 'Лебедев', 'Семёнов', 'Егоров', 'Павлов', 'Козлов', 'Степанов', 'Николаев', 'Орлов', 'Андреев', 'Макаров', 'Никитин', 'Захаров'];
 export const EMAIL_DOMAINS = ['mail.ru', 'yandex.ru', 'gmail.com', 'bk.ru', 'inbox.ru', 'list.ru', 'rambler.ru', 'ya.ru'];
-export const CITIES = ['Москва', 'Москва', 'Москва', 'Москва', 'Москва', 'Москва', 'Химки', 'Балашиха', 'Подольск', 'Мытищи', 'Королёв', 'Санкт-Петербург', 'Тула'];
+export const CITIES = [
+  'Москва', 'Москва', 'Москва', 'Москва', 'Москва', 'Москва', 'Химки', 'Балашиха', 'Подольск', 'Мытищи', 'Королёв',
+  'Санкт-Петербург', 'Санкт-Петербург', 'Тула', 'Казань', 'Нижний Новгород', 'Екатеринбург',
+];
 
 /** Bitrix24 users (user.get) with the share of leads each one takes */
 export const USERS = [

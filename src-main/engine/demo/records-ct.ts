@@ -4,7 +4,7 @@
 // client's phones / e-mails. A few records use the quirks clients meet in the wild: string
 // booleans ("true", "True") and string ids.
 import type { CtBool, CtCallRaw, CtCallTag, CtRequestRaw } from '../sources/calltouch/api-types';
-import { CHANNELS, FORM_SUBJECTS, SITE_HOST, SITE_PAGES } from './catalog';
+import { CHANNELS, DEVICES, FORM_SUBJECTS, LANDING_PAGES, SITE_HOST, SITE_PAGES } from './catalog';
 import { formatPhone, person } from './people';
 import type { TouchPlan } from './plan';
 import { mix, rngFor, TAG, type Rng } from './rng';
@@ -45,10 +45,37 @@ function boolWriter(rng: Rng): (b: boolean) => CtBool {
   return (b) => (capital ? (b ? 'True' : 'False') : b ? 'true' : 'false');
 }
 
-function landing(d: Dims): string {
-  if (!d.utm || !d.campaign) return `https://${SITE_HOST}/`;
-  return `https://${SITE_HOST}/?utm_source=${encodeURIComponent(d.source)}&utm_medium=${encodeURIComponent(d.medium)}&utm_campaign=${encodeURIComponent(d.campaign)}`;
+/**
+ * The entry page: an ad's own page (a campaign's ads lead to one or two of LANDING_PAGES),
+ * anywhere for organic and referral visitors, mostly the home page for direct ones.
+ */
+function landing(w: World, t: TouchPlan, d: Dims): string {
+  const n = LANDING_PAGES.length;
+  const page =
+    d.utm && d.campaign
+      ? LANDING_PAGES[mix(w.seed, t.ch * 1000 + Math.max(0, t.camp) * 10 + (Math.max(0, t.content) % 2), 6) % n]!
+      : d.source === '(direct)' && mix(w.seed, t.client, 5) % 2 === 0
+        ? '/'
+        : LANDING_PAGES[mix(w.seed, t.client, 7) % n]!;
+  if (!d.utm || !d.campaign) return `https://${SITE_HOST}${page}`;
+  return `https://${SITE_HOST}${page}?utm_source=${encodeURIComponent(d.source)}&utm_medium=${encodeURIComponent(d.medium)}&utm_campaign=${encodeURIComponent(d.campaign)}`;
 }
+
+/**
+ * The visitor's device (the same for a client): about 60 % phones, 37 % computers, 3 % tablets;
+ * Calltouch sends no device for a few records (`id` decides which), then only the user agent or nothing.
+ */
+function device(w: World, t: TouchPlan, id: number): { device?: string; os?: string; browser?: string; userAgent?: string } {
+  const h = mix(w.seed, t.client, 8) % 100;
+  const d = DEVICES[h < 32 ? 0 : h < 60 ? 1 : h < 82 ? 2 : h < 97 ? 3 : 4]!;
+  const gap = mix(w.seed, id, 9) % 100;
+  if (gap < 4) return {};
+  if (gap < 8) return { userAgent: d.userAgent };
+  return { device: d.device, os: d.os, browser: d.browser, userAgent: d.userAgent };
+}
+
+/** the city Calltouch finds by the visitor's IP (none for a few) */
+const cityOf = (w: World, id: number, city: string): string | null => (mix(w.seed, id, 10) % 100 < 5 ? null : city);
 
 const hex = (n: number) => n.toString(16).padStart(8, '0');
 
@@ -97,11 +124,11 @@ export function callRecord(w: World, t: TouchPlan, callId: number, siteId: numbe
     targetCall: bool(target),
     uniqTargetCall: bool(t.unique && target),
     callbackCall: bool(rng.chance(0.05)),
-    city: who.city,
+    city: sessionless ? null : cityOf(w, callId, who.city),
     source: untagged ? null : sessionless ? '(direct)' : d.source,
     medium: untagged ? null : sessionless ? '(none)' : d.medium,
     keyword: d.medium === 'cpc' ? d.term : null,
-    url: sessionless ? null : landing(d),
+    url: sessionless ? null : landing(w, t, d),
     callUrl: sessionless ? null : `https://${SITE_HOST}${rng.pick(SITE_PAGES)}`,
     ref: sessionless ? null : d.ref,
     hostname: SITE_HOST,
@@ -117,6 +144,7 @@ export function callRecord(w: World, t: TouchPlan, callId: number, siteId: numbe
     ctGlobalId: null,
     clientId: null,
     yaClientId: sessionless ? null : v.yaClientId,
+    ...(sessionless ? {} : device(w, t, callId)),
     manager: null,
     siteId,
     siteName: SITE_HOST,
@@ -181,11 +209,12 @@ export function requestRecord(w: World, t: TouchPlan, requestId: number, siteId:
           utmCampaign: d.utm ? spelled(d.campaign, mix(w.seed, requestId, 97)) : null,
           utmContent: d.utm ? d.content : null,
           utmTerm: d.utm ? d.term : null,
-          city: who.city,
+          city: cityOf(w, requestId, who.city),
           ip: null,
           ref: d.ref,
-          url: landing(d),
+          url: landing(w, t, d),
           browser: rng.pick(['Chrome', 'Yandex Browser', 'Safari', 'Chrome Mobile', 'Firefox']),
+          ...device(w, t, requestId),
           guaClientId: null,
           yaClientId: v.yaClientId,
           attribution: 1,

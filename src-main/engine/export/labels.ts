@@ -12,7 +12,18 @@ export const DIM_LABEL: Record<Dimension, string> = {
   campaign: 'Кампания',
   content: 'Объявление',
   term: 'Ключевое слово',
+  city: 'Город',
+  device: 'Устройство',
+  landing: 'Посадочная страница',
 };
+
+/** device categories (src-shared/enrich.ts) as an export shows them; other values as stored */
+const DEVICE_LABEL: Record<string, string> = { mobile: 'смартфон', tablet: 'планшет', desktop: 'компьютер' };
+
+/** A dimension value as an export shows it. */
+export function dimValueLabel(dim: Dimension, v: string): string {
+  return dim === 'device' ? (DEVICE_LABEL[v] ?? v) : v;
+}
 
 export const MODEL_LABEL: Record<Model, string> = {
   last_non_direct: 'Последний значимый переход',

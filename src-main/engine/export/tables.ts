@@ -22,7 +22,7 @@ import { dealHits, describer } from '../reports/drill';
 import { loadTuples, runPeriod } from '../reports/query';
 import { ensureAttribution } from '../attribution/materialise';
 import type { Cell, Column, Table, TableRow } from './doc';
-import { DIM_LABEL, EMPTY_DIM_LABEL, METRIC_KIND, METRIC_LABEL, MODEL_LABEL, TOTAL_LABEL, UNATTRIBUTED_LABEL } from './labels';
+import { DIM_LABEL, dimValueLabel, EMPTY_DIM_LABEL, METRIC_KIND, METRIC_LABEL, MODEL_LABEL, TOTAL_LABEL, UNATTRIBUTED_LABEL } from './labels';
 
 async function* once(rows: TableRow[]): AsyncIterable<TableRow[]> {
   yield rows;
@@ -34,7 +34,10 @@ const metricCols = (metrics: Metric[]): Column[] => metrics.map((m) => ({ header
 function dimCells(row: Partial<Record<Dimension, string | null>> & { unattributed: boolean }, groupBy: Dimension[]): Cell[] {
   if (groupBy.length === 0) return [];
   if (row.unattributed) return groupBy.map((_, i) => (i === 0 ? UNATTRIBUTED_LABEL : ''));
-  return groupBy.map((g) => row[g] ?? EMPTY_DIM_LABEL);
+  return groupBy.map((g) => {
+    const v = row[g];
+    return v === null || v === undefined ? EMPTY_DIM_LABEL : dimValueLabel(g, v);
+  });
 }
 
 const labelCells = (groupBy: Dimension[], label: string): Cell[] => (groupBy.length ? groupBy.map((_, i) => (i === 0 ? label : '')) : []);

@@ -16,6 +16,7 @@ import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
 import { ensureAttribution } from '../attribution/materialise';
 import { currencyConverter } from '../attribution/currency';
+import { enrichmentFill } from './fill';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -88,7 +89,7 @@ export function healthSummary(ws: Workspace, now: number): HealthSummary {
   ];
   // the order of HEALTH_CHECKS is the screen's order
   checks.sort((a, b) => HEALTH_CHECKS.indexOf(a.key) - HEALTH_CHECKS.indexOf(b.key));
-  return { computedAt: new Date(now).toISOString(), checks };
+  return { computedAt: new Date(now).toISOString(), checks, fill: enrichmentFill(db, ws.settings) };
 }
 
 interface CrmRow {

@@ -12,6 +12,7 @@ import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
 import { compareKey, dimFilter } from './dims';
+import { touchDetails } from './touch-details';
 import { loadLabels } from '../attribution/labels';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -152,6 +153,7 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
   const facts = describer(ws, kind)(id, c.revenue, 1);
   const weights = new Map<ClassicModel, number[]>(CLASSIC_MODELS.map((m) => [m, weightsFor(m, c.touches, c.at)]));
   const label = loadLabels(ws.db, s);
+  const details = touchDetails(ws.db);
   const plain = (t: Touch) => ({
     kind: t.kind,
     id: t.id,
@@ -163,6 +165,7 @@ export function explain(ws: Workspace, kind: 'deal' | 'lead', id: number): Expla
     content: t.content,
     term: t.term,
     direct: t.direct,
+    details: details(t.kind, t.id),
   });
   const touches: ExplainedTouch[] = c.touches.map((t, i) => ({
     ...plain(t),

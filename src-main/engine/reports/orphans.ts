@@ -13,6 +13,7 @@ import type { Workspace } from '../workspace';
 import { attributionGeneration } from '../attribution/state';
 import type { NullPath } from '../attribution/markov';
 import { tupleIdsByKey } from './dims';
+import { RAW_DIMS, rawDimsOf } from '../attribution/inputs';
 
 interface Orphans {
   key: string;
@@ -27,7 +28,7 @@ interface Orphans {
 const cache = new WeakMap<Db, Orphans>();
 
 /** A touch's kind and raw dims as one JSON text */
-const DIMS = (t: string, kind: TouchKind) => `json_array('${kind}', ${t}.source, ${t}.medium, ${t}.campaign, ${t}.content, ${t}.term)`;
+const DIMS = (t: string, kind: TouchKind) => `json_array('${kind}', ${RAW_DIMS.map((d) => `${t}.${d}`).join(', ')})`;
 
 /** Raw dims JSON → the tuple id reports use (−1: none), through the workspace's normalisation and channel rules. */
 function tupleMapper(ws: Workspace): (raw: string) => number {
@@ -37,8 +38,8 @@ function tupleMapper(ws: Workspace): (raw: string) => number {
   return (raw) => {
     let id = tupleOfRaw.get(raw);
     if (id === undefined) {
-      const [kind, source, medium, campaign, content, term] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
-      const d = norm.dims({ source, medium, campaign, content, term }, kind);
+      const [kind, ...values] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
+      const d = norm.dims(rawDimsOf(values), kind);
       id = idByDims.get(JSON.stringify(DIMENSIONS.map((k) => d[k]))) ?? -1;
       tupleOfRaw.set(raw, id);
     }

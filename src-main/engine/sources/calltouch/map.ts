@@ -3,12 +3,15 @@
 // booleans true / "true" / "True"; call `date` is "dd/mm/yyyy HH:MM:SS" in the project time
 // zone; request `date` is epoch ms (with `dateStr` as a fallback); UTMs are flat on calls and
 // nested under `session` on requests (session may be null); the keyword is `keyword` on calls
-// and `keywords` on requests; tags live in `callTags[].names` / `RequestTags[].names`.
+// and `keywords` on requests; tags live in `callTags[].names` / `RequestTags[].names`; city,
+// device, landing page and the other enrichment fields: enrich.ts.
 // Dimensions are stored as the source gave them (REPORTS.md "Touches"); normalisation happens
 // when touches are derived.
 import type { CtCallRaw, CtRequestRaw } from './api-types';
 import { normaliseEmails, normalisePhone, normalisePhones } from '../ident';
 import { ctBool, parseDmyInstant, str, toEpochMs, toInt } from '../parse';
+import type { Enrichment } from '@shared/enrich';
+import { callEnrichment, requestEnrichment } from './enrich';
 
 export class CtMapError extends Error {
   constructor(
@@ -29,7 +32,8 @@ export interface CtDims {
   term: string | null;
 }
 
-export interface CallRow extends CtDims {
+/** Enrichment (city, device, landing, …): enrich.ts. */
+export interface CallRow extends CtDims, Enrichment {
   siteId: number;
   callId: number;
   at: number;
@@ -41,7 +45,6 @@ export interface CallRow extends CtDims {
   targetCall: 0 | 1;
   uniqTargetCall: 0 | 1;
   callbackCall: 0 | 1;
-  city: string | null;
   /** JSON array of tag names, or null */
   tags: string | null;
   /** the record as JSON without null / "" / [] / {} values */
@@ -50,7 +53,7 @@ export interface CallRow extends CtDims {
   emails: string[];
 }
 
-export interface RequestRow extends CtDims {
+export interface RequestRow extends CtDims, Enrichment {
   siteId: number;
   requestId: number;
   at: number;
@@ -145,7 +148,7 @@ export function mapCall(raw: CtCallRaw, siteId: number, projectTimeZone: string)
     campaign: first(raw.utmCampaign),
     content: first(raw.utmContent),
     term: first(raw.utmTerm, raw.keyword),
-    city: str(raw.city),
+    ...callEnrichment(raw),
     tags: tagNames(raw.callTags),
     raw: compactJson(raw),
     phones: phone ? [phone] : [],
@@ -195,6 +198,7 @@ export function mapRequest(raw: CtRequestRaw, siteId: number, projectTimeZone: s
     campaign: first(s?.utmCampaign),
     content: first(s?.utmContent),
     term: first(s?.utmTerm, s?.keywords),
+    ...requestEnrichment(raw),
     tags: tagNames(raw.RequestTags),
     raw: compactJson(raw),
     phones: requestPhones(raw.client),

@@ -7,6 +7,7 @@ import { updateToSchemaVersion5 } from './0005-touch-scan';
 import { updateToSchemaVersion6 } from './0006-ad-costs';
 import { updateToSchemaVersion7 } from './0007-won-pending';
 import { updateToSchemaVersion8 } from './0008-channels';
+import { updateToSchemaVersion9 } from './0009-markov-paths';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 6, name: 'ad-costs', up: updateToSchemaVersion6 },
   { version: 7, name: 'won-pending', up: updateToSchemaVersion7 },
   { version: 8, name: 'channels', up: updateToSchemaVersion8 },
+  { version: 9, name: 'markov-paths', up: updateToSchemaVersion9 },
 ];

@@ -1,0 +1,117 @@
+// Non-converting paths for the Markov model, materialised (issue 17; migration 0009): the calls
+// and requests of phones/e-mails that have no lead or contact (REPORTS.md "Models"). A report
+// cuts each such path to its period, so paths do not add up over days; their transitions do.
+// Each touch is counted under (day, previous touch's day and tuple, next touch's day, tuple): in
+// a period [a, b] it starts the path when the previous touch is before a (or there is none), it
+// follows its previous touch otherwise, and it ends the path when the next touch is after b.
+// markov_orphan keeps the touches by value, so a value whose identities change (dirty_value) is
+// taken out and counted again.
+import type { TouchKind } from '@shared/channel-rules';
+import type { Db } from '../db/open';
+import type { DayCalendar, TupleDict } from './tuples';
+
+/** prev_day of a path's first touch, next_day of its last */
+export const NO_PREV_DAY = 0;
+export const NO_NEXT_DAY = 99_999_999;
+
+/** A touch's kind and raw dims as one JSON text */
+export const DIMS = (t: string, kind: TouchKind) => `json_array('${kind}', ${t}.source, ${t}.medium, ${t}.campaign, ${t}.content, ${t}.term)`;
+
+/** Every call and request of a phone/e-mail without a lead or contact: one pass over the identity index. */
+export const ORPHANS_SQL = `WITH orphan AS (SELECT value FROM ident GROUP BY value HAVING max(owner IN ('lead', 'contact')) = 0)
+  SELECT o.value, c.at, ${DIMS('c', 'call')} FROM orphan o
+    JOIN ident i ON i.value = o.value AND i.owner = 'call' JOIN ct_call c ON c.id = i.owner_id
+  UNION ALL
+  SELECT o.value, r.at, ${DIMS('r', 'request')} FROM orphan o
+    JOIN ident i ON i.value = o.value AND i.owner = 'request' JOIN ct_request r ON r.id = i.owner_id
+  ORDER BY 1, 2`;
+
+/** The same for one value (no rows when it has a lead or contact). */
+const VALUE_SQL = `SELECT i.value, c.at, ${DIMS('c', 'call')} FROM ident i JOIN ct_call c ON c.id = i.owner_id
+   WHERE i.value = @v AND i.owner = 'call' AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = @v AND x.owner IN ('lead', 'contact'))
+  UNION ALL
+  SELECT i.value, r.at, ${DIMS('r', 'request')} FROM ident i JOIN ct_request r ON r.id = i.owner_id
+   WHERE i.value = @v AND i.owner = 'request' AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = @v AND x.owner IN ('lead', 'contact'))
+  ORDER BY 1, 2`;
+
+/** Transition counts keyed by (day, prev_day, next_day, prev_tuple, tuple). */
+class NullCounts {
+  readonly counts = new Map<string, number>();
+
+  /** One value's touches in time order, added (sign 1) or removed (−1). */
+  apply(touches: readonly { at: number; tuple: number }[], cal: DayCalendar, sign: 1 | -1): void {
+    const days = touches.map((t) => cal.day(t.at));
+    touches.forEach((t, i) => {
+      const prevDay = i > 0 ? days[i - 1]! : NO_PREV_DAY;
+      const prevTuple = i > 0 ? touches[i - 1]!.tuple : 0;
+      const nextDay = i < touches.length - 1 ? days[i + 1]! : NO_NEXT_DAY;
+      const k = `${days[i]},${prevDay},${nextDay},${prevTuple},${t.tuple}`;
+      this.counts.set(k, (this.counts.get(k) ?? 0) + sign);
+    });
+  }
+
+  write(db: Db): void {
+    const up = db.prepare(
+      `INSERT INTO markov_null (day, prev_day, next_day, prev_tuple, tuple, n) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (day, prev_day, next_day, prev_tuple, tuple) DO UPDATE SET n = n + excluded.n`,
+    );
+    const prune = db.prepare('DELETE FROM markov_null WHERE day = ? AND prev_day = ? AND next_day = ? AND prev_tuple = ? AND tuple = ? AND n = 0');
+    for (const [k, n] of this.counts) {
+      if (n === 0) continue;
+      const key = k.split(',').map(Number);
+      up.run(...key, n);
+      prune.run(...key);
+    }
+  }
+}
+
+type OrphanRow = [string, number, string];
+
+/** Stores rows [value, at, raw dims] ordered by value and time, and counts them into `acc`. */
+function addRows(db: Db, rows: Iterable<OrphanRow>, tuples: TupleDict, cal: DayCalendar, acc: NullCounts): void {
+  const ins = db.prepare('INSERT INTO markov_orphan (value, at, tuple) VALUES (?, ?, ?)');
+  let value: string | null = null;
+  let touches: { at: number; tuple: number }[] = [];
+  const flush = () => {
+    if (touches.length) acc.apply(touches, cal, 1);
+    touches = [];
+  };
+  for (const [v, at, raw] of rows) {
+    if (v !== value) {
+      flush();
+      value = v;
+    }
+    const [kind, source, medium, campaign, content, term] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
+    const tuple = tuples.idOfRaw({ source, medium, campaign, content, term }, kind);
+    ins.run(v, at, tuple);
+    touches.push({ at, tuple });
+  }
+  flush();
+}
+
+/** Rebuilds both tables from every orphan value (a full recompute; call inside its transaction, after the tracking rollups). */
+export function rebuildOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar): void {
+  db.exec('DELETE FROM markov_orphan; DELETE FROM markov_null;');
+  const acc = new NullCounts();
+  // read first: no writes (tuples, the touches) while a SELECT iterates
+  addRows(db, db.prepare(ORPHANS_SQL).raw(true).all() as OrphanRow[], tuples, cal, acc);
+  acc.write(db);
+}
+
+/** Counts the given values again (those whose identities changed); call inside the incremental transaction. */
+export function updateOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar, values: readonly string[]): void {
+  if (values.length === 0) return;
+  const acc = new NullCounts();
+  const old = db.prepare('SELECT at, tuple FROM markov_orphan WHERE value = ? ORDER BY at, rowid');
+  const del = db.prepare('DELETE FROM markov_orphan WHERE value = ?');
+  const fresh = db.prepare(VALUE_SQL).raw(true);
+  for (const v of values) {
+    const before = old.all(v) as { at: number; tuple: number }[];
+    if (before.length) {
+      acc.apply(before, cal, -1);
+      del.run(v);
+    }
+    addRows(db, fresh.all({ v }) as OrphanRow[], tuples, cal, acc);
+  }
+  acc.write(db);
+}

@@ -50,17 +50,17 @@ class NullCounts {
     });
   }
 
-  write(db: Db): void {
-    const up = db.prepare(
-      `INSERT INTO markov_null (day, prev_day, next_day, prev_tuple, tuple, n) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (day, prev_day, next_day, prev_tuple, tuple) DO UPDATE SET n = n + excluded.n`,
-    );
+  /** Writes the counts: into the emptied table ('replace') or added to what is there ('add'). */
+  write(db: Db, mode: 'replace' | 'add'): void {
+    const insert = 'INSERT INTO markov_null (day, prev_day, next_day, prev_tuple, tuple, n) VALUES (?, ?, ?, ?, ?, ?)';
+    const up = db.prepare(mode === 'replace' ? insert : `${insert} ON CONFLICT (day, prev_day, next_day, prev_tuple, tuple) DO UPDATE SET n = n + excluded.n`);
     const prune = db.prepare('DELETE FROM markov_null WHERE day = ? AND prev_day = ? AND next_day = ? AND prev_tuple = ? AND tuple = ? AND n = 0');
-    for (const [k, n] of this.counts) {
-      if (n === 0) continue;
-      const key = k.split(',').map(Number);
-      up.run(...key, n);
-      prune.run(...key);
+    const rows = [...this.counts].filter(([, n]) => n !== 0).map(([k, n]) => [...k.split(',').map(Number), n]);
+    // replace: in primary-key order
+    if (mode === 'replace') rows.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]! || a[3]! - b[3]! || a[4]! - b[4]!);
+    for (const r of rows) {
+      up.run(r);
+      if (mode === 'add') prune.run(r.slice(0, 5));
     }
   }
 }
@@ -72,6 +72,8 @@ function addRows(db: Db, rows: Iterable<OrphanRow>, tuples: TupleDict, cal: DayC
   const ins = db.prepare('INSERT INTO markov_orphan (value, at, tuple) VALUES (?, ?, ?)');
   let value: string | null = null;
   let touches: { at: number; tuple: number }[] = [];
+  // raw dims repeat: each is normalised once
+  const tupleOfRaw = new Map<string, number>();
   const flush = () => {
     if (touches.length) acc.apply(touches, cal, 1);
     touches = [];
@@ -81,8 +83,12 @@ function addRows(db: Db, rows: Iterable<OrphanRow>, tuples: TupleDict, cal: DayC
       flush();
       value = v;
     }
-    const [kind, source, medium, campaign, content, term] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
-    const tuple = tuples.idOfRaw({ source, medium, campaign, content, term }, kind);
+    let tuple = tupleOfRaw.get(raw);
+    if (tuple === undefined) {
+      const [kind, source, medium, campaign, content, term] = JSON.parse(raw) as [TouchKind, ...(string | null)[]];
+      tuple = tuples.idOfRaw({ source, medium, campaign, content, term }, kind);
+      tupleOfRaw.set(raw, tuple);
+    }
     ins.run(v, at, tuple);
     touches.push({ at, tuple });
   }
@@ -95,7 +101,7 @@ export function rebuildOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar):
   const acc = new NullCounts();
   // read first: no writes (tuples, the touches) while a SELECT iterates
   addRows(db, db.prepare(ORPHANS_SQL).raw(true).all() as OrphanRow[], tuples, cal, acc);
-  acc.write(db);
+  acc.write(db, 'replace');
 }
 
 /** Counts the given values again (those whose identities changed); call inside the incremental transaction. */
@@ -113,5 +119,5 @@ export function updateOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar, v
     }
     addRows(db, fresh.all({ v }) as OrphanRow[], tuples, cal, acc);
   }
-  acc.write(db);
+  acc.write(db, 'add');
 }

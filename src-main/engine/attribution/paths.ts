@@ -9,10 +9,10 @@ import type { ConvRow, StoredTouch } from './rollups';
 export const CHAIN = { leads: 0, deals: 1, won: 2, visits: 3 } as const;
 export const COHORT = 4;
 
-/** A chain and day in one number (day: yyyymmdd < 10⁸), then the path: key = path · 10⁹ + chainDay. */
+/** A chain and day in one small integer (day: yyyymmdd < 10⁸): chain · 10⁸ + day. */
 const CHAIN_DAY = 100_000_000;
-const PATH = 1_000_000_000;
-const MAX_PATHS = Math.floor(Number.MAX_SAFE_INTEGER / PATH);
+/** rows per INSERT statement when the table was emptied */
+const BATCH = 16;
 
 /** A path's stored text: its tuple ids joined by commas ('' = a conversion without touches). */
 export const pathText = (stored: readonly StoredTouch[]): string => stored.map((t) => t[0]).join(',');
@@ -20,16 +20,20 @@ export const pathText = (stored: readonly StoredTouch[]): string => stored.map((
 export class PathCounts {
   private readonly pathIndex = new Map<string, number>();
   private readonly paths: string[] = [];
-  private readonly slots = new Map<number, number>();
+  /** chainDay → path index → slot of n and value */
+  private readonly slots = new Map<number, Map<number, number>>();
+  private used = 0;
   private n = new Float64Array(1024);
   private value = new Float64Array(1024);
 
   private add(path: number, chain: number, day: number, n: number, value: number): void {
-    const k = path * PATH + chain * CHAIN_DAY + day;
-    let s = this.slots.get(k);
+    const chainDay = chain * CHAIN_DAY + day;
+    let byPath = this.slots.get(chainDay);
+    if (!byPath) this.slots.set(chainDay, (byPath = new Map()));
+    let s = byPath.get(path);
     if (s === undefined) {
-      s = this.slots.size;
-      this.slots.set(k, s);
+      s = this.used++;
+      byPath.set(path, s);
       if (s === this.n.length) {
         const grow = (a: Float64Array) => {
           const b = new Float64Array(a.length * 2);
@@ -50,7 +54,6 @@ export class PathCounts {
     let p = this.pathIndex.get(text);
     if (p === undefined) {
       p = this.paths.length;
-      if (p >= MAX_PATHS) throw new RangeError(`more than ${MAX_PATHS} distinct Markov paths`);
       this.pathIndex.set(text, p);
       this.paths.push(text);
     }
@@ -74,26 +77,37 @@ export class PathCounts {
       const id = mode === 'add' ? (find.get(text) as number | undefined) : undefined;
       return id ?? Number(insertPath.run(text).lastInsertRowid);
     });
-    const up = db.prepare(
-      mode === 'replace'
-        ? 'INSERT INTO markov_day (chain, day, path_id, n, value) VALUES (?, ?, ?, ?, ?)'
-        : `INSERT INTO markov_day (chain, day, path_id, n, value) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (chain, day, path_id) DO UPDATE SET n = n + excluded.n, value = value + excluded.value`,
+    const insert = 'INSERT INTO markov_day (chain, day, path_id, n, value) VALUES ';
+    const one = db.prepare(
+      `${insert} (?, ?, ?, ?, ?)` +
+        (mode === 'add' ? ' ON CONFLICT (chain, day, path_id) DO UPDATE SET n = n + excluded.n, value = value + excluded.value' : ''),
     );
     // counts are whole numbers: a path no conversion takes any more on that day goes
     const prune = db.prepare('DELETE FROM markov_day WHERE chain = ? AND day = ? AND path_id = ? AND abs(n) < 0.5');
-    const rows: [number, number, number, number][] = [];
-    for (const [k, s] of this.slots) {
-      const chainDay = k % PATH;
+    const batch = db.prepare(insert + Array<string>(BATCH).fill('(?, ?, ?, ?, ?)').join(', '));
+    const pending: number[] = [];
+    // replace: in primary-key order (chain, day, path id)
+    const chainDays = [...this.slots.keys()];
+    if (mode === 'replace') chainDays.sort((a, b) => a - b);
+    for (const chainDay of chainDays) {
       const day = chainDay % CHAIN_DAY;
-      rows.push([(chainDay - day) / CHAIN_DAY, day, ids[(k - chainDay) / PATH]!, s]);
+      const chain = (chainDay - day) / CHAIN_DAY;
+      const byPath = [...this.slots.get(chainDay)!].map(([p, s]) => [ids[p]!, s] as const);
+      if (mode === 'replace') byPath.sort((a, b) => a[0] - b[0]);
+      for (const [id, s] of byPath) {
+        if (mode === 'add') {
+          one.run(chain, day, id, this.n[s], this.value[s]);
+          prune.run(chain, day, id);
+          continue;
+        }
+        if (this.n[s] === 0) continue;
+        pending.push(chain, day, id, this.n[s]!, this.value[s]!);
+        if (pending.length === BATCH * 5) {
+          batch.run(pending);
+          pending.length = 0;
+        }
+      }
     }
-    // replace: in primary-key order
-    if (mode === 'replace') rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-    for (const [chain, day, id, s] of rows) {
-      if (mode === 'replace' && this.n[s] === 0) continue;
-      up.run(chain, day, id, this.n[s], this.value[s]);
-      if (mode === 'add') prune.run(chain, day, id);
-    }
+    for (let i = 0; i < pending.length; i += 5) one.run(pending.slice(i, i + 5));
   }
 }

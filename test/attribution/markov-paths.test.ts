@@ -14,6 +14,7 @@ import { dayString } from '../../src-main/engine/attribution/tuples';
 import { Rows, loadTuples } from '../../src-main/engine/reports/query';
 import { scanConversions } from '../../src-main/engine/reports/scan';
 import { markovFromCounts } from '../../src-main/engine/reports/markov';
+import { ensureOrphanPaths, orphanPathsReady } from '../../src-main/engine/attribution/orphan-paths';
 import type { Workspace } from '../../src-main/engine/workspace';
 
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -92,8 +93,13 @@ function tables(): unknown {
 }
 
 describe('Markov from daily path counts (medium demo)', () => {
-  it('has counts for every converting chain and for the non-converting paths', () => {
+  it('has counts for every converting chain, and for the non-converting paths once a Markov report asks', () => {
     const n = (sql: string) => (ws.db.prepare(sql).get() as { n: number }).n;
+    // the full recompute leaves the non-converting paths to the first Markov report
+    expect(orphanPathsReady(ws.db)).toBe(false);
+    expect(n('SELECT count(*) AS n FROM markov_null')).toBe(0);
+    expect(ensureOrphanPaths(ws.db, ws.settings)).toBe(true);
+    expect(orphanPathsReady(ws.db)).toBe(true);
     // leads, deals, won (and visits, when the workspace has any) on both bases
     const chains = ws.db.prepare('SELECT DISTINCT chain FROM markov_day ORDER BY chain').pluck().all();
     expect(chains).toEqual(n('SELECT count(*) AS n FROM conv WHERE kind = 3') > 0 ? [0, 1, 2, 3, 4, 5, 6, 7] : [0, 1, 2, 4, 5, 6]);
@@ -108,6 +114,7 @@ describe('Markov from daily path counts (medium demo)', () => {
 
   it('stays equal after an incremental recompute, and equal to a full recompute', () => {
     const db = ws.db;
+    expect(ensureOrphanPaths(db, ws.settings)).toBe(true);
     // deals: new amounts, some won now, one deleted from the cache
     db.prepare(`UPDATE b24_deal SET opportunity = CAST(round(coalesce(opportunity, 0) * 1.07 + 1) AS TEXT) WHERE id % 37 = 0`).run();
     db.prepare(`UPDATE b24_deal SET won_at = ?, stage_semantic = 'S' WHERE id % 41 = 0 AND won_at IS NULL`).run(NOW - 86_400_000);
@@ -134,6 +141,8 @@ describe('Markov from daily path counts (medium demo)', () => {
     checkAll();
     const incremental = tables();
     new Materialiser(db, ws.settings).full();
+    expect(orphanPathsReady(db)).toBe(false);
+    ensureOrphanPaths(db, ws.settings);
     expect(tables()).toEqual(incremental);
   }, 180_000);
 });

@@ -15,7 +15,7 @@ import { writeLabels, type LabelRow } from './labels';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { PathCounts } from './paths';
-import { rebuildOrphanPaths, updateOrphanPaths } from './orphan-paths';
+import { dropOrphanPaths, updateOrphanPaths } from './orphan-paths';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
@@ -174,7 +174,7 @@ export class Materialiser {
       paths.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
-      rebuildOrphanPaths(db, this.tuples, this.cal);
+      dropOrphanPaths(db);
       writeLabels(db, labels);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
       db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(

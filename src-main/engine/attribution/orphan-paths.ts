@@ -6,9 +6,15 @@
 // follows its previous touch otherwise, and it ends the path when the next touch is after b.
 // markov_orphan keeps the touches by value, so a value whose identities change (dirty_value) is
 // taken out and counted again.
+// Finding those values is one pass over the identity table (5–16 s on the large demo), too much
+// for the full recompute's budget: a full recompute empties both tables, and the first Markov
+// report afterwards fills them (ensureOrphanPaths; meta 'markov_orphans' says they are filled);
+// from then on they are kept up to date by the incremental recomputes and survive restarts.
 import type { TouchKind } from '@shared/channel-rules';
 import type { Db } from '../db/open';
-import type { DayCalendar, TupleDict } from './tuples';
+import type { Settings } from '@shared/contract';
+import { inputContext } from './inputs';
+import { DayCalendar, TupleDict } from './tuples';
 
 /** prev_day of a path's first touch, next_day of its last */
 export const NO_PREV_DAY = 0;
@@ -95,8 +101,35 @@ function addRows(db: Db, rows: Iterable<OrphanRow>, tuples: TupleDict, cal: DayC
   flush();
 }
 
-/** Rebuilds both tables from every orphan value (a full recompute; call inside its transaction, after the tracking rollups). */
-export function rebuildOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar): void {
+const READY = "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'markov_orphans') AS r";
+
+/** Are the non-converting paths counted (since the last full recompute)? */
+export function orphanPathsReady(db: Db): boolean {
+  return (db.prepare(READY).get() as { r: number }).r === 1;
+}
+
+/** A full recompute: the tables are emptied, to be filled by the next Markov report (call inside its transaction). */
+export function dropOrphanPaths(db: Db): void {
+  db.exec("DELETE FROM markov_orphan; DELETE FROM markov_null; DELETE FROM meta WHERE key = 'markov_orphans';");
+}
+
+/**
+ * Fills the tables when a full recompute emptied them (one pass over the identity table).
+ * False when they are not filled and cannot be (a read-only workspace).
+ */
+export function ensureOrphanPaths(db: Db, settings: Settings): boolean {
+  if (orphanPathsReady(db)) return true;
+  if (db.readonly) return false;
+  db.transaction(() => {
+    if (orphanPathsReady(db)) return;
+    rebuildOrphanPaths(db, new TupleDict(db, inputContext(db, settings).norm), new DayCalendar(settings.timeZone));
+    db.prepare("INSERT INTO meta (key, value) VALUES ('markov_orphans', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value").run();
+  })();
+  return true;
+}
+
+/** Rebuilds both tables from every orphan value (call inside a transaction, after the tracking rollups). */
+function rebuildOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar): void {
   db.exec('DELETE FROM markov_orphan; DELETE FROM markov_null;');
   const acc = new NullCounts();
   // read first: no writes (tuples, the touches) while a SELECT iterates
@@ -106,7 +139,7 @@ export function rebuildOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar):
 
 /** Counts the given values again (those whose identities changed); call inside the incremental transaction. */
 export function updateOrphanPaths(db: Db, tuples: TupleDict, cal: DayCalendar, values: readonly string[]): void {
-  if (values.length === 0) return;
+  if (values.length === 0 || !orphanPathsReady(db)) return;
   const acc = new NullCounts();
   const old = db.prepare('SELECT at, tuple FROM markov_orphan WHERE value = ? ORDER BY at, rowid');
   const del = db.prepare('DELETE FROM markov_orphan WHERE value = ?');

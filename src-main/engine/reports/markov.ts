@@ -5,11 +5,13 @@
 // the period's conversions instead and hands its paths to the same crediting.
 import type { ReportQuery } from '@shared/contract';
 import { markovCredits, type MarkovPath, type NullPath, type NullTransition } from '../attribution/markov';
-import { CHAIN, COHORT } from '../attribution/paths';
 import { dayInt } from '../attribution/tuples';
 import { SkvozError } from '../errors';
 import type { Workspace } from '../workspace';
 import type { Rows, TupleMap } from './query';
+import { periodSums } from './markov-sums';
+import { nonConvertingPaths } from './orphans';
+import { ensureOrphanPaths } from '../attribution/orphan-paths';
 
 export const METRICS = ['leads', 'deals', 'won', 'visits'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -96,48 +98,30 @@ function creditUnattributed(rows: Rows, metric: Metric, n: number, value: number
   }
 }
 
-/** The period's non-converting transitions at the report's grouping (see orphan-paths.ts). */
-function nullTransitionsOf(ws: Workspace, a: number, b: number, states: States): NullTransition[] {
-  const list = ws.db
-    .prepare(
-      `SELECT prev_day >= @a AS follows, next_day > @b AS ends, prev_tuple, tuple, sum(n) AS n FROM markov_null
-        WHERE day BETWEEN @a AND @b GROUP BY 1, 2, 3, 4`,
-    )
-    .raw(true)
-    .all({ a, b }) as [number, number, number, number, number][];
-  const out: NullTransition[] = [];
-  for (const [follows, ends, prev, tuple, n] of list) {
-    const s = states.of(tuple);
-    out.push({ from: follows ? states.of(prev) : null, to: s, count: n });
-    if (ends) out.push({ from: s, to: null, count: n });
-  }
-  return out;
-}
-
 /** Markov credits for a period without pipeline/responsible filters, from the materialised counts. */
 export function markovFromCounts(ws: Workspace, q: Pick<ReportQuery, 'groupBy' | 'basis'>, from: string, to: string, tuples: TupleMap, rows: Rows): void {
-  const a = dayInt(from);
-  const b = dayInt(to);
+  const sums = periodSums(ws.db, q.basis, dayInt(from), dayInt(to), ensureOrphanPaths(ws.db, ws.settings));
   const states = new States(q, tuples);
   const paths = emptyPaths();
-  const offset = q.basis === 'cohort' ? COHORT : 0;
-  const stmt = ws.db
-    .prepare(
-      `SELECT p.tuples, t.n, t.value FROM (SELECT path_id, sum(n) AS n, sum(value) AS value FROM markov_day
-         WHERE chain = ? AND day BETWEEN ? AND ? GROUP BY path_id) t JOIN markov_path p ON p.id = t.path_id`,
-    )
-    .raw(true);
-  const projected = new Map<string, string[]>();
   for (const metric of METRICS) {
-    for (const [text, n, value] of stmt.iterate(CHAIN[metric] + offset, a, b) as IterableIterator<[string, number, number]>) {
-      if (text === '') {
-        creditUnattributed(rows, metric, n, value);
-        continue;
-      }
-      let s = projected.get(text);
-      if (!s) projected.set(text, (s = text.split(',').map((t) => states.of(Number(t)))));
-      addPath(paths, metric, s, n, value);
-    }
+    const p = sums.paths[metric];
+    p.path.forEach((path, i) => {
+      if (path.length === 0) creditUnattributed(rows, metric, p.n[i]!, p.value[i]!);
+      else addPath(paths, metric, path.map(states.of), p.n[i]!, p.value[i]!);
+    });
   }
-  creditMarkov(rows, tuples, states, paths, [], nullTransitionsOf(ws, a, b, states));
+  // a read-only workspace whose non-converting paths were never counted reads them (orphans.ts)
+  if (!sums.nulls) {
+    creditMarkov(rows, tuples, states, paths, nonConvertingPaths(ws, from, to, states.of));
+    return;
+  }
+  // the period's non-converting transitions at the report's grouping (see orphan-paths.ts)
+  const nul = sums.nulls;
+  const transitions: NullTransition[] = [];
+  for (let i = 0; i < nul.size; i++) {
+    const s = states.of(nul.tuple[i]!);
+    transitions.push({ from: nul.follows[i] ? states.of(nul.prev[i]!) : null, to: s, count: nul.n[i]! });
+    if (nul.ends[i]) transitions.push({ from: s, to: null, count: nul.n[i]! });
+  }
+  creditMarkov(rows, tuples, states, paths, [], transitions);
 }

@@ -4,7 +4,9 @@
 // - markov_day: per metric chain (0–3 leads, deals, won, visits by event day; 4–7 the same by
 //   cohort day) and day, how many conversions took each path, and their value (won, visits).
 // - markov_orphan: the calls and requests of phones/e-mails without a lead or contact (the
-//   non-converting paths), by value and time, so that a changed value can be recounted.
+//   non-converting paths), by value and time, so that a changed value can be recounted. This and
+//   markov_null are filled by the first Markov report after a full recompute (meta
+//   'markov_orphans'), then kept by the incremental recomputes.
 // - markov_null: the same touches counted per (day, previous touch's day and tuple, next touch's
 //   day, tuple): a non-converting path is cut to the report's period, so what adds up over days is
 //   its transitions, not the path (prev_day 0 = first touch, next_day 99999999 = last).

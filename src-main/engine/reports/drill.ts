@@ -66,60 +66,34 @@ function rowTuples(tuples: TupleMap, row: RowKey, filters: ReportFilters): Set<n
 /** Up to this many tuple ids go into SQL to skip conversions with none of them; more are checked in JS only. */
 const PREFILTER_MAX_TUPLES = 20_000;
 
-/** The drill-down's conversions: kind, period, pipeline/responsible filters (SQL conditions on conv). */
-function convWhere(q: DrillQuery): string[] {
-  const kindCode = q.kind === 'lead' ? 1 : 2;
-  const where = [`kind = ${kindCode}`, q.basis === 'cohort' ? 'cohort_day BETWEEN @a AND @b' : '(day BETWEEN @a AND @b OR won_day BETWEEN @a AND @b)'];
-  if (q.filters.pipelines?.length && kindCode === 2) where.push(`category IN (${q.filters.pipelines.map(Number).join(',')})`);
-  if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
-  return where;
-}
-
-/** SQL: does the conversion have a touch of these tuples (0 = none: no touches at all)? */
-function anyTouchOf(matching: Set<number>): string {
-  const ids = [...matching].filter((t) => t !== 0);
-  const any = ids.length > 0 ? `EXISTS (SELECT 1 FROM json_each(conv.touches) j WHERE json_extract(j.value, '$[0]') IN (${ids.join(',')}))` : null;
-  return `(${[matching.has(0) ? "touches = '[]'" : null, any].filter(Boolean).join(' OR ') || '0'})`;
-}
-
-interface ConvHit {
-  ref_id: number;
-  at: number;
-  won_day: number | null;
-  revenue: number;
-  touches: string;
-}
-
-/** What a drill-down needs of its query: the weights' model and the row's tuples (with a test for one). */
-function drillRow(ws: Workspace, q: DrillQuery, row: RowKey) {
-  ensureAttribution(ws.db, ws.settings);
-  const model: Model = q.model ?? ws.settings.defaultModel;
-  // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
-  const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
-  const matching = rowTuples(loadTuples(ws), row, q.filters);
-  const matchTuple = matching === 'all' ? (t: number) => t !== 0 : (t: number) => matching.has(t);
-  const weightOf = (r: ConvHit) => {
-    let w = 0;
-    for (const [t, x] of storedWeights(weightModel, JSON.parse(r.touches) as StoredTouch[], r.at)) if (matchTuple(t)) w += x;
-    return w;
-  };
-  return { weightModel, matching, weightOf, params: { a: dayInt(q.from), b: dayInt(q.to) } };
-}
-
 /**
  * The conversions behind one report row with their weight on it, in reports:deals order. Streams
  * the period's conversions from SQLite; those with no touch of the row's tuples are skipped in
  * SQL (json_each over the stored touches), so a narrow row does not parse a year of conversions.
  */
 export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hits; order: Uint32Array } {
-  const { matching, weightOf, params } = drillRow(ws, q, row);
+  ensureAttribution(ws.db, ws.settings);
+  const model: Model = q.model ?? ws.settings.defaultModel;
+  // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
+  const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
+  const matching = rowTuples(loadTuples(ws), row, q.filters);
   const hits = new Hits();
   if (matching !== 'all' && matching.size === 0) return { hits, order: new Uint32Array(0) };
-  const where = convWhere(q);
-  if (matching !== 'all' && matching.size <= PREFILTER_MAX_TUPLES) where.push(anyTouchOf(matching));
+  const kindCode = q.kind === 'lead' ? 1 : 2;
+  const where = [`kind = ${kindCode}`, q.basis === 'cohort' ? 'cohort_day BETWEEN @a AND @b' : '(day BETWEEN @a AND @b OR won_day BETWEEN @a AND @b)'];
+  if (q.filters.pipelines?.length && kindCode === 2) where.push(`category IN (${q.filters.pipelines.map(Number).join(',')})`);
+  if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
+  if (matching !== 'all' && matching.size <= PREFILTER_MAX_TUPLES) {
+    const ids = [...matching].filter((t) => t !== 0);
+    const any = ids.length > 0 ? `EXISTS (SELECT 1 FROM json_each(conv.touches) j WHERE json_extract(j.value, '$[0]') IN (${ids.join(',')}))` : null;
+    where.push(`(${[matching.has(0) ? "touches = '[]'" : null, any].filter(Boolean).join(' OR ')})`);
+  }
+  const matchTuple = matching === 'all' ? (t: number) => t !== 0 : (t: number) => matching.has(t);
   const stmt = ws.db.prepare(`SELECT ref_id, at, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`);
-  for (const r of stmt.iterate(params) as Iterable<ConvHit>) {
-    const w = weightOf(r);
+  const rows = stmt.iterate({ a: dayInt(q.from), b: dayInt(q.to) }) as Iterable<{ ref_id: number; at: number; won_day: number | null; revenue: number; touches: string }>;
+  for (const r of rows) {
+    let w = 0;
+    for (const [t, x] of storedWeights(weightModel, JSON.parse(r.touches) as StoredTouch[], r.at)) if (matchTuple(t)) w += x;
     if (w <= 0) continue;
     const key = q.sort === 'created' ? -r.at : q.sort === 'won' ? -(r.won_day ?? 0) : q.sort === 'revenue' ? -r.revenue : -w;
     hits.push(r.ref_id, w, r.revenue, key);
@@ -130,54 +104,7 @@ export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hit
   return { hits, order };
 }
 
-/** SQL for the tuple a one-touch model credits (its weight on a row is 1 or 0). */
-const CREDITED: Partial<Record<ClassicModel, string>> = {
-  first: "json_extract(conv.touches, '$[0][0]')",
-  last: "json_extract(conv.touches, '$[#-1][0]')",
-  last_non_direct: `coalesce((SELECT json_extract(j.value, '$[0]') FROM json_each(conv.touches) j WHERE json_extract(j.value, '$[2]') = 0
-    ORDER BY j.key DESC LIMIT 1), json_extract(conv.touches, '$[#-1][0]'))`,
-};
-
-/** reports:deals order in SQL (ties: newer id first, as dealHits sorts). */
-const ORDER_SQL: Record<DealsQuery['sort'], string> = {
-  created: 'at DESC, ref_id DESC',
-  won: 'coalesce(won_day, 0) DESC, ref_id DESC',
-  revenue: 'revenue DESC, ref_id DESC',
-  // only for one-touch models: every listed conversion has weight 1
-  weight: 'ref_id DESC',
-};
-
-/**
- * One page of a drill-down (issue 17: the first page of a year without reading the year's
- * touches in JS): SQLite counts the conversions with weight on the row and returns the page in
- * order, and only the page's weights are computed. Every model but the one-touch ones gives each
- * touch a positive weight, so "has weight on the row" is "has a touch of its tuples"; for
- * first / last / last non-direct it is "the credited touch is one of them". Null when SQL cannot
- * say (too many tuples to list) or order (by weight under a model that splits): dealHits then.
- */
-function pageInSql(ws: Workspace, q: DealsQuery): DealsResult | null {
-  const { weightModel, matching, weightOf, params } = drillRow(ws, q, q.row);
-  const credited = CREDITED[weightModel];
-  if ((q.sort === 'weight' && !credited) || (matching !== 'all' && matching.size > PREFILTER_MAX_TUPLES)) return null;
-  const where = convWhere(q);
-  if (matching === 'all') where.push("touches <> '[]'");
-  else if (!credited) where.push(anyTouchOf(matching));
-  else {
-    const ids = [...matching].filter((t) => t !== 0);
-    where.push(`(${[matching.has(0) ? "touches = '[]'" : null, ids.length ? `${credited} IN (${ids.join(',')})` : null].filter(Boolean).join(' OR ') || '0'})`);
-  }
-  const sql = where.join(' AND ');
-  const total = ws.db.prepare(`SELECT count(*) FROM conv WHERE ${sql}`).pluck().get(params) as number;
-  const page = ws.db
-    .prepare(`SELECT ref_id, at, won_day, revenue, touches FROM conv WHERE ${sql} ORDER BY ${ORDER_SQL[q.sort]} LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: q.limit, offset: q.offset }) as ConvHit[];
-  const describe = describer(ws, q.kind);
-  return { total, items: page.map((r) => describe(r.ref_id, r.revenue, weightOf(r))) };
-}
-
 export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
-  const paged = pageInSql(ws, q);
-  if (paged) return paged;
   const { hits, order } = dealHits(ws, q, q.row);
   const describe = describer(ws, q.kind);
   const items: DealListItem[] = [];

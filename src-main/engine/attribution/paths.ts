@@ -11,8 +11,6 @@ export const COHORT = 4;
 
 /** A chain and day in one small integer (day: yyyymmdd < 10⁸): chain · 10⁸ + day. */
 const CHAIN_DAY = 100_000_000;
-/** rows per INSERT statement when the table was emptied */
-const BATCH = 16;
 
 /** A path's stored text: its tuple ids joined by commas ('' = a conversion without touches). */
 export const pathText = (stored: readonly StoredTouch[]): string => stored.map((t) => t[0]).join(',');
@@ -69,7 +67,7 @@ export class PathCounts {
     }
   }
 
-  /** Writes the counts: into emptied tables ('replace') or added to what is there ('add'). */
+  /** Writes the counts: into emptied tables ('replace', in primary-key order) or added to what is there ('add'). */
   write(db: Db, mode: 'replace' | 'add'): void {
     const find = db.prepare('SELECT id FROM markov_path WHERE tuples = ?').pluck();
     const insertPath = db.prepare('INSERT INTO markov_path (tuples) VALUES (?)');
@@ -77,15 +75,15 @@ export class PathCounts {
       const id = mode === 'add' ? (find.get(text) as number | undefined) : undefined;
       return id ?? Number(insertPath.run(text).lastInsertRowid);
     });
-    const insert = 'INSERT INTO markov_day (chain, day, path_id, n, value) VALUES ';
+    // one row per statement: a statement of several rows needs a statement journal, whose cost
+    // at the end of a full recompute's transaction (gigabytes written) is quadratic in practice
+    // (the large demo: 6 minutes instead of seconds)
     const one = db.prepare(
-      `${insert} (?, ?, ?, ?, ?)` +
+      'INSERT INTO markov_day (chain, day, path_id, n, value) VALUES (?, ?, ?, ?, ?)' +
         (mode === 'add' ? ' ON CONFLICT (chain, day, path_id) DO UPDATE SET n = n + excluded.n, value = value + excluded.value' : ''),
     );
     // counts are whole numbers: a path no conversion takes any more on that day goes
     const prune = db.prepare('DELETE FROM markov_day WHERE chain = ? AND day = ? AND path_id = ? AND abs(n) < 0.5');
-    const batch = db.prepare(insert + Array<string>(BATCH).fill('(?, ?, ?, ?, ?)').join(', '));
-    const pending: number[] = [];
     // replace: in primary-key order (chain, day, path id)
     const chainDays = [...this.slots.keys()];
     if (mode === 'replace') chainDays.sort((a, b) => a - b);
@@ -95,19 +93,10 @@ export class PathCounts {
       const byPath = [...this.slots.get(chainDay)!].map(([p, s]) => [ids[p]!, s] as const);
       if (mode === 'replace') byPath.sort((a, b) => a[0] - b[0]);
       for (const [id, s] of byPath) {
-        if (mode === 'add') {
-          one.run(chain, day, id, this.n[s], this.value[s]);
-          prune.run(chain, day, id);
-          continue;
-        }
-        if (this.n[s] === 0) continue;
-        pending.push(chain, day, id, this.n[s]!, this.value[s]!);
-        if (pending.length === BATCH * 5) {
-          batch.run(pending);
-          pending.length = 0;
-        }
+        if (mode === 'replace' && this.n[s] === 0) continue;
+        one.run(chain, day, id, this.n[s], this.value[s]);
+        if (mode === 'add') prune.run(chain, day, id);
       }
     }
-    for (let i = 0; i < pending.length; i += 5) one.run(pending.slice(i, i + 5));
   }
 }

@@ -15,6 +15,7 @@ import type { Db } from '../db/open';
 import type { Settings } from '@shared/contract';
 import { inputContext } from './inputs';
 import { DayCalendar, TupleDict } from './tuples';
+import { PackedRows } from './paths';
 
 /** prev_day of a path's first touch, next_day of its last */
 export const NO_PREV_DAY = 0;
@@ -40,9 +41,9 @@ const VALUE_SQL = `SELECT i.value, c.at, ${DIMS('c', 'call')} FROM ident i JOIN 
    WHERE i.value = @v AND i.owner = 'request' AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = @v AND x.owner IN ('lead', 'contact'))
   ORDER BY 1, 2`;
 
-/** Transition counts keyed by (day, prev_day, next_day, prev_tuple, tuple). */
+/** Transition counts per day, keyed by (prev_day, next_day, prev_tuple, tuple). */
 class NullCounts {
-  readonly counts = new Map<string, number>();
+  readonly days = new Map<number, Map<string, number[]>>();
 
   /** One value's touches in time order, added (sign 1) or removed (−1). */
   apply(touches: readonly { at: number; tuple: number }[], cal: DayCalendar, sign: 1 | -1): void {
@@ -51,22 +52,19 @@ class NullCounts {
       const prevDay = i > 0 ? days[i - 1]! : NO_PREV_DAY;
       const prevTuple = i > 0 ? touches[i - 1]!.tuple : 0;
       const nextDay = i < touches.length - 1 ? days[i + 1]! : NO_NEXT_DAY;
-      const k = `${days[i]},${prevDay},${nextDay},${prevTuple},${t.tuple}`;
-      this.counts.set(k, (this.counts.get(k) ?? 0) + sign);
+      let m = this.days.get(days[i]!);
+      if (!m) this.days.set(days[i]!, (m = new Map()));
+      PackedRows.merge(m, `${prevDay},${nextDay},${prevTuple},${t.tuple}`, [prevDay, nextDay, prevTuple, t.tuple, sign], 4);
     });
   }
 
   /** Writes the counts: into the emptied table ('replace') or added to what is there ('add'). */
   write(db: Db, mode: 'replace' | 'add'): void {
-    const insert = 'INSERT INTO markov_null (day, prev_day, next_day, prev_tuple, tuple, n) VALUES (?, ?, ?, ?, ?, ?)';
-    const up = db.prepare(mode === 'replace' ? insert : `${insert} ON CONFLICT (day, prev_day, next_day, prev_tuple, tuple) DO UPDATE SET n = n + excluded.n`);
-    const prune = db.prepare('DELETE FROM markov_null WHERE day = ? AND prev_day = ? AND next_day = ? AND prev_tuple = ? AND tuple = ? AND n = 0');
-    const rows = [...this.counts].filter(([, n]) => n !== 0).map(([k, n]) => [...k.split(',').map(Number), n]);
-    // replace: in primary-key order
-    if (mode === 'replace') rows.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]! || a[3]! - b[3]! || a[4]! - b[4]!);
-    for (const r of rows) {
-      up.run(r);
-      if (mode === 'add') prune.run(r.slice(0, 5));
+    const rows = new PackedRows(db, 'markov_null', ['day'], 5, 4, mode);
+    for (const day of [...this.days.keys()].sort((a, b) => a - b)) {
+      const merged = rows.read([day]);
+      for (const [k, r] of this.days.get(day)!) PackedRows.merge(merged, k, r, 4);
+      rows.write([day], merged, (r) => r[4] !== 0);
     }
   }
 }

@@ -67,7 +67,7 @@ export class PathCounts {
     }
   }
 
-  /** Writes the counts: into emptied tables ('replace', in primary-key order) or added to what is there ('add'). */
+  /** Writes the counts: into emptied tables ('replace') or added to what is there ('add'). */
   write(db: Db, mode: 'replace' | 'add'): void {
     const find = db.prepare('SELECT id FROM markov_path WHERE tuples = ?').pluck();
     const insertPath = db.prepare('INSERT INTO markov_path (tuples) VALUES (?)');
@@ -75,28 +75,90 @@ export class PathCounts {
       const id = mode === 'add' ? (find.get(text) as number | undefined) : undefined;
       return id ?? Number(insertPath.run(text).lastInsertRowid);
     });
-    // one row per statement: a statement of several rows needs a statement journal, whose cost
-    // at the end of a full recompute's transaction (gigabytes written) is quadratic in practice
-    // (the large demo: 6 minutes instead of seconds)
-    const one = db.prepare(
-      'INSERT INTO markov_day (chain, day, path_id, n, value) VALUES (?, ?, ?, ?, ?)' +
-        (mode === 'add' ? ' ON CONFLICT (chain, day, path_id) DO UPDATE SET n = n + excluded.n, value = value + excluded.value' : ''),
-    );
-    // counts are whole numbers: a path no conversion takes any more on that day goes
-    const prune = db.prepare('DELETE FROM markov_day WHERE chain = ? AND day = ? AND path_id = ? AND abs(n) < 0.5');
-    // replace: in primary-key order (chain, day, path id)
-    const chainDays = [...this.slots.keys()];
-    if (mode === 'replace') chainDays.sort((a, b) => a - b);
+    const rows = new PackedRows(db, 'markov_day', ['chain', 'day'], 3, 1, mode);
+    const chainDays = [...this.slots.keys()].sort((a, b) => a - b);
     for (const chainDay of chainDays) {
       const day = chainDay % CHAIN_DAY;
       const chain = (chainDay - day) / CHAIN_DAY;
-      const byPath = [...this.slots.get(chainDay)!].map(([p, s]) => [ids[p]!, s] as const);
-      if (mode === 'replace') byPath.sort((a, b) => a[0] - b[0]);
-      for (const [id, s] of byPath) {
-        if (mode === 'replace' && this.n[s] === 0) continue;
-        one.run(chain, day, id, this.n[s], this.value[s]);
-        if (mode === 'add') prune.run(chain, day, id);
-      }
+      const merged = rows.read([chain, day]);
+      for (const [p, s] of this.slots.get(chainDay)!) PackedRows.merge(merged, String(ids[p]), [ids[p]!, this.n[s]!, this.value[s]!], 1);
+      // counts are whole numbers: a path no conversion takes any more on that day goes
+      rows.write([chain, day], merged, (e) => Math.abs(e[1]!) >= 0.5);
     }
   }
+}
+
+/**
+ * Rows of packed float64 records of `width` fields, the first `keyFields` of them the record's key;
+ * one row per `keys` value: read (in 'add' mode) into a map by record key, written back sorted by
+ * it, or deleted when empty.
+ */
+export class PackedRows {
+  private readonly get;
+  private readonly put;
+  private readonly del;
+
+  constructor(
+    db: Db,
+    table: string,
+    keys: readonly string[],
+    private readonly width: number,
+    private readonly keyFields: number,
+    private readonly mode: 'replace' | 'add',
+  ) {
+    const where = keys.map((k) => `${k} = ?`).join(' AND ');
+    this.get = db.prepare(`SELECT counts FROM ${table} WHERE ${where}`).pluck();
+    this.put = db.prepare(
+      `INSERT INTO ${table} (${keys.join(', ')}, counts) VALUES (${keys.map(() => '?').join(', ')}, ?) ON CONFLICT (${keys.join(', ')}) DO UPDATE SET counts = excluded.counts`,
+    );
+    this.del = db.prepare(`DELETE FROM ${table} WHERE ${where}`);
+  }
+
+  /** The stored records by key (nothing in 'replace' mode: the table was emptied). */
+  recordKey(r: ArrayLike<number>): string {
+    let k = String(r[0]);
+    for (let i = 1; i < this.keyFields; i++) k += `,${r[i]}`;
+    return k;
+  }
+
+  read(key: readonly number[]): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    if (this.mode === 'replace') return out;
+    const blob = this.get.get(...key) as Buffer | undefined;
+    if (!blob) return out;
+    const f = unpack(blob);
+    for (let i = 0; i < f.length; i += this.width) {
+      const r = Array.from(f.subarray(i, i + this.width));
+      out.set(this.recordKey(r), r);
+    }
+    return out;
+  }
+
+  /** Adds `add` (a full record) to the record of the same key. */
+  static merge(records: Map<string, number[]>, key: string, add: number[], keyFields: number): void {
+    const m = records.get(key);
+    if (!m) records.set(key, add);
+    else for (let i = keyFields; i < add.length; i++) m[i]! += add[i]!;
+  }
+
+  write(key: readonly number[], records: Map<string, number[]>, keep: (r: number[]) => boolean): void {
+    const order = (a: number[], b: number[]) => {
+      for (let i = 0; i < this.keyFields; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return 0;
+    };
+    const list = [...records.values()].filter(keep).sort(order);
+    if (list.length === 0) {
+      if (this.mode === 'add') this.del.run(...key);
+      return;
+    }
+    const f = new Float64Array(list.length * this.width);
+    list.forEach((r, i) => f.set(r, i * this.width));
+    this.put.run(...key, Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+  }
+}
+
+/** A packed blob as float64s (copied when SQLite's buffer is not 8-byte aligned). */
+export function unpack(blob: Uint8Array): Float64Array {
+  if (blob.byteOffset % 8 === 0) return new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / 8);
+  return new Float64Array(new Uint8Array(blob).buffer);
 }

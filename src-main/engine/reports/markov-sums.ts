@@ -1,10 +1,10 @@
 // A period's Markov inputs at the finest grouping, summed from the daily counts (issue 17): per
 // metric chain the conversions and value of each path, and the non-converting transitions. Read
-// as plain primary-key ranges and summed here (no GROUP BY sorter); kept per period and basis until
+// as one packed row per day (migration 0009) and summed here; kept per period and basis until
 // attribution changes, so another grouping of the same period only projects and solves.
 import type { Db } from '../db/open';
 import { attributionGeneration } from '../attribution/state';
-import { CHAIN, COHORT } from '../attribution/paths';
+import { CHAIN, COHORT, unpack } from '../attribution/paths';
 import type { Metric } from './markov';
 
 export interface PathSums {
@@ -38,14 +38,18 @@ function pathSums(db: Db, texts: string[], chain: number, a: number, b: number):
   const value = new Float64Array(texts.length);
   const flag = new Uint8Array(texts.length);
   const seen: number[] = [];
-  const rows = db.prepare('SELECT path_id, n, value FROM markov_day WHERE chain = ? AND day BETWEEN ? AND ?').raw(true);
-  for (const [id, k, v] of rows.iterate(chain, a, b) as IterableIterator<[number, number, number]>) {
-    if (flag[id] === 0) {
-      flag[id] = 1;
-      seen.push(id);
+  const rows = db.prepare('SELECT counts FROM markov_day WHERE chain = ? AND day BETWEEN ? AND ?').pluck();
+  for (const blob of rows.iterate(chain, a, b) as IterableIterator<Uint8Array>) {
+    const f = unpack(blob);
+    for (let i = 0; i < f.length; i += 3) {
+      const id = f[i]!;
+      if (flag[id] === 0) {
+        flag[id] = 1;
+        seen.push(id);
+      }
+      n[id]! += f[i + 1]!;
+      value[id]! += f[i + 2]!;
     }
-    n[id]! += k;
-    value[id]! += v;
   }
   // in path id order, as one GROUP BY path_id would give them
   seen.sort((x, y) => x - y);
@@ -63,8 +67,8 @@ function pathSums(db: Db, texts: string[], chain: number, a: number, b: number):
 function nullSums(db: Db, a: number, b: number): NullSums {
   const slots = new Map<number, number>();
   const acc: number[][] = [];
-  const rows = db.prepare('SELECT prev_day, next_day, prev_tuple, tuple, n FROM markov_null WHERE day BETWEEN ? AND ?').raw(true);
-  for (const [prevDay, nextDay, prev, tuple, k] of rows.iterate(a, b) as IterableIterator<[number, number, number, number, number]>) {
+  const rows = db.prepare('SELECT counts FROM markov_null WHERE day BETWEEN ? AND ?').pluck();
+  const add = (prevDay: number, nextDay: number, prev: number, tuple: number, k: number): void => {
     const follows = prevDay >= a ? 1 : 0;
     const ends = nextDay > b ? 1 : 0;
     // tuple ids are below 2²⁰ (as in the rollups' keys)
@@ -76,6 +80,10 @@ function nullSums(db: Db, a: number, b: number): NullSums {
       acc.push([follows, ends, follows ? prev : 0, tuple, 0]);
     }
     acc[s]![4]! += k;
+  };
+  for (const blob of rows.iterate(a, b) as IterableIterator<Uint8Array>) {
+    const f = unpack(blob);
+    for (let i = 0; i < f.length; i += 5) add(f[i]!, f[i + 1]!, f[i + 2]!, f[i + 3]!, f[i + 4]!);
   }
   const size = acc.length;
   const out: NullSums = { follows: new Uint8Array(size), ends: new Uint8Array(size), prev: new Int32Array(size), tuple: new Int32Array(size), n: new Float64Array(size), size };

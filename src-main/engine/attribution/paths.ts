@@ -80,8 +80,17 @@ export class PathCounts {
     for (const chainDay of chainDays) {
       const day = chainDay % CHAIN_DAY;
       const chain = (chainDay - day) / CHAIN_DAY;
+      const byPath = this.slots.get(chainDay)!;
+      if (mode === 'replace') {
+        // the table was emptied: straight from the sums, in path id order
+        const list = [...byPath].map(([p, s]) => [ids[p]!, s] as const).sort((x, y) => x[0] - y[0]);
+        const f = new Float64Array(list.length * 3);
+        list.forEach(([id, s], i) => f.set([id, this.n[s]!, this.value[s]!], i * 3));
+        rows.put(chain, day, f);
+        continue;
+      }
       const merged = rows.read([chain, day]);
-      for (const [p, s] of this.slots.get(chainDay)!) PackedRows.merge(merged, String(ids[p]), [ids[p]!, this.n[s]!, this.value[s]!], 1);
+      for (const [p, s] of byPath) PackedRows.merge(merged, String(ids[p]), [ids[p]!, this.n[s]!, this.value[s]!], 1);
       // counts are whole numbers: a path no conversion takes any more on that day goes
       rows.write([chain, day], merged, (e) => Math.abs(e[1]!) >= 0.5);
     }
@@ -95,7 +104,7 @@ export class PathCounts {
  */
 export class PackedRows {
   private readonly get;
-  private readonly put;
+  private readonly putStmt;
   private readonly del;
 
   constructor(
@@ -108,7 +117,7 @@ export class PackedRows {
   ) {
     const where = keys.map((k) => `${k} = ?`).join(' AND ');
     this.get = db.prepare(`SELECT counts FROM ${table} WHERE ${where}`).pluck();
-    this.put = db.prepare(
+    this.putStmt = db.prepare(
       `INSERT INTO ${table} (${keys.join(', ')}, counts) VALUES (${keys.map(() => '?').join(', ')}, ?) ON CONFLICT (${keys.join(', ')}) DO UPDATE SET counts = excluded.counts`,
     );
     this.del = db.prepare(`DELETE FROM ${table} WHERE ${where}`);
@@ -153,7 +162,13 @@ export class PackedRows {
     }
     const f = new Float64Array(list.length * this.width);
     list.forEach((r, i) => f.set(r, i * this.width));
-    this.put.run(...key, Buffer.from(f.buffer, f.byteOffset, f.byteLength));
+    this.put(...key, f);
+  }
+
+  /** Stores a row's records as they are. */
+  put(...args: [...number[], Float64Array]): void {
+    const f = args.pop() as Float64Array;
+    this.putStmt.run(...(args as number[]), Buffer.from(f.buffer, f.byteOffset, f.byteLength));
   }
 }
 

@@ -33,8 +33,13 @@ export function isFiltered(q: Pick<ReportQuery, 'filters'>): boolean {
   return Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
 }
 
+/** A read-only workspace of an older Skvoz (not migrated) has no path counts: Markov scans then. */
+const hasPathCounts = (db: Db) => db.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'markov_day') AS t").get() as { t: number };
+
 const run = (ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows) =>
-  model === 'markov' && !isFiltered(q) ? markovFromCounts(ws, q, from, to, tuples, rows) : scanConversions(ws, q, model, from, to, tuples, rows);
+  model === 'markov' && !isFiltered(q) && hasPathCounts(ws.db).t === 1
+    ? markovFromCounts(ws, q, from, to, tuples, rows)
+    : scanConversions(ws, q, model, from, to, tuples, rows);
 
 /**
  * Credits from the conversion table (or Markov's path counts) into `rows`. A period's result is kept until attribution is

@@ -1,12 +1,13 @@
-// Reports and attribution recompute on the `large` demo workspace (issue 5):
-//   npx tsx bench/reports.ts [--workspace DIR] [--runs N] [--full-runs N]
-// DIR defaults to /tmp/skvoz-large; when it holds no workspace, the large demo is created there
-// first (≈15 minutes and ≈3 GB on a 2-core machine) and kept for later runs.
+// Reports and attribution recompute on the `large` demo workspace (issues 5 and 17):
+//   npx tsx bench/reports.ts [--workspace DIR] [--size small|medium|large] [--runs N] [--full-runs N]
+// DIR defaults to /tmp/skvoz-large; when it holds no workspace, the demo of --size (default large)
+// is created there first (large: ≈15 minutes and ≈3 GB on a 2-core machine) and kept for later runs.
 // The bench does not change DIR's data: it copies the workspace folder to a temporary one, measures
 // there and deletes the copy at the end, so it can be re-run on the same workspace. (Only when DIR's
 // attribution is stale — an older engine, other rules — is it brought up to date in DIR first, as
 // opening it in the app would.)
 // Figures (`name: value unit (ratio R vs BOUND)`, bounds are the issue's targets):
+//   markov year cold / warm, drill first page — first, right after opening: see reports-markov.ts
 //   reports p50 / p95   `reports:query` through Engine.dispatch (zod parse included): 20 queries —
 //                       groupings of 1–5 dimensions, every classic model and Markov, periods from a
 //                       week to a full year, a comparison period, event and cohort basis, filters —
@@ -19,7 +20,8 @@
 //                       them) through the real store code (upsertDeals, so the triggers mark them
 //                       dirty); time of ensureAttribution, which recomputes only those. Target ≤ 1 s.
 //   full recompute      Materialiser.full(): every conversion's touches, weights under all six
-//                       classic models, event and cohort rollups, tracking rollups. Target ≤ 20 s.
+//                       classic models, event and cohort rollups, tracking rollups, Markov's daily
+//                       path counts (converting and not). Target ≤ 20 s.
 // After both recomputes the bench checks that the incrementally maintained rollups equal the
 // ones a full recompute produces (a report per model over the whole year), and says so.
 import { copyFileSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -37,6 +39,8 @@ import { upsertDeals } from '../src-main/engine/sources/bitrix24/store';
 import type { DealRow, Semantic } from '../src-main/engine/sources/bitrix24/map';
 import { Workspace } from '../src-main/engine/workspace';
 import { median, report } from './lib';
+import { markovAndDrill } from './reports-markov';
+import { ensureOrphanPaths, orphanPathsReady } from '../src-main/engine/attribution/orphan-paths';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,6 +48,7 @@ function arg(name: string): string | undefined {
 }
 
 const SOURCE_DIR = arg('workspace') ?? '/tmp/skvoz-large';
+const SIZE = (arg('size') ?? 'large') as 'small' | 'medium' | 'large';
 const RUNS = Number(arg('runs') ?? 5);
 const FULL_RUNS = Number(arg('full-runs') ?? 1);
 const CHANGED_DEALS = 1_000;
@@ -65,17 +70,21 @@ async function ensureSource(dir: string): Promise<void> {
       const t = performance.now();
       const r = ensureAttribution(ws.db, ws.settings);
       if (r) console.log(`# ${dir}: attribution was not up to date, brought up to date in place in ${secs(performance.now() - t)} (${JSON.stringify(r)})`);
+      // as after the first Markov report the app ever made on it (attribution/orphan-paths.ts)
+      const t1 = performance.now();
+      const counted = !orphanPathsReady(ws.db) && ensureOrphanPaths(ws.db, ws.settings);
+      if (counted) console.log(`# ${dir}: Markov's non-converting paths counted in place in ${secs(performance.now() - t1)}`);
     } finally {
       ws.close();
     }
     return;
   }
-  console.log(`# no workspace in ${dir}: creating the large demo there (takes ≈15 min and ≈3 GB; kept for later runs)`);
+  console.log(`# no workspace in ${dir}: creating the ${SIZE} demo there (large takes ≈15 min and ≈3 GB; kept for later runs)`);
   const t = performance.now();
   let last = 0;
   const { ws, stats, attribution } = await createDemoWorkspace(dir, {
-    name: 'Демо-данные (large)',
-    size: 'large',
+    name: `Демо-данные (${SIZE})`,
+    size: SIZE,
     onProgress: (p) => {
       if (performance.now() - last < 30_000) return;
       last = performance.now();
@@ -229,9 +238,12 @@ async function main(): Promise<void> {
     );
     const pending = ensureAttribution(db, ws.settings);
     if (pending) console.log(`# attribution was not up to date: brought up to date first (${JSON.stringify(pending)})`);
+    const anchor = dayString(count('SELECT max(day) AS n FROM conv'));
+
+    // ---- Markov over a year and a year-long drill-down, first thing after opening (issue 17) ----
+    await markovAndDrill(engine, anchor, RUNS);
 
     // ---- report queries ----
-    const anchor = dayString(count('SELECT max(day) AS n FROM conv'));
     const pipeline = (db.prepare('SELECT category_id AS n FROM b24_deal GROUP BY category_id ORDER BY count(*) DESC LIMIT 1').get() as { n: number } | undefined)?.n ?? null;
     const site = ws.settings.calltouch.sites[0]?.siteId ?? null;
     const list = queries(anchor, pipeline, site);
@@ -304,7 +316,11 @@ async function main(): Promise<void> {
     }
     const fullMs = median(fullRuns);
     console.log(`# full recompute: ${conversions} conversions × ${checkModels.length} models, runs ${fullRuns.map(secs).join(', ')}`);
-    report('attribution full recompute (6 classic models)', fullMs, 'ms', { name: `target ${TARGET.full} ms`, value: TARGET.full });
+    report('attribution full recompute (6 classic models, Markov path counts)', fullMs, 'ms', { name: `target ${TARGET.full} ms`, value: TARGET.full });
+    // what the first Markov report after it adds once (not part of the recompute)
+    t = performance.now();
+    ensureOrphanPaths(db, ws.settings);
+    console.log(`# then Markov's non-converting paths, counted once by the first Markov report: ${secs(performance.now() - t)}`);
 
     let worst = 0;
     let worstAt = '';

@@ -48,6 +48,16 @@ export interface MarkovPath {
 /** A non-converting path: its states, or its states with how many times it occurred. */
 export type NullPath = readonly string[] | { readonly states: readonly string[]; readonly count: number };
 
+/**
+ * Transitions of non-converting paths counted on their own (from null = START, to null = NULL):
+ * the same chain as the paths they come from, for paths that are only known as transitions.
+ */
+export interface NullTransition {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly count: number;
+}
+
 export interface MarkovCredit {
   conversions: number;
   value: number;
@@ -102,7 +112,7 @@ function checkWeight(what: string, w: number): void {
 }
 
 /** Aggregates all transitions in one pass over the paths. */
-export function buildMarkovChain(paths: readonly MarkovPath[], nullPaths: readonly NullPath[] = []): MarkovChain {
+export function buildMarkovChain(paths: readonly MarkovPath[], nullPaths: readonly NullPath[] = [], nullTransitions: readonly NullTransition[] = []): MarkovChain {
   const index = new Map<string, number>();
   const states: string[] = [];
   const counts: Map<number, number>[] = [new Map()];
@@ -116,21 +126,20 @@ export function buildMarkovChain(paths: readonly MarkovPath[], nullPaths: readon
     }
     return i;
   };
+  const add = (from: number, to: number, w: number): void => {
+    if (w <= 0) return;
+    const row = counts[from]!;
+    row.set(to, (row.get(to) ?? 0) + w);
+  };
   const walk = (path: readonly string[], end: number, w: number): void => {
     if (path.length === 0) return;
     let prev = START;
     for (const s of path) {
       const i = idx(s);
-      if (w > 0) {
-        const row = counts[prev]!;
-        row.set(i, (row.get(i) ?? 0) + w);
-      }
+      add(prev, i, w);
       prev = i;
     }
-    if (w > 0) {
-      const row = counts[prev]!;
-      row.set(end, (row.get(end) ?? 0) + w);
-    }
+    add(prev, end, w);
   };
   for (const p of paths) {
     checkWeight('conversions', p.conversions);
@@ -140,6 +149,11 @@ export function buildMarkovChain(paths: readonly MarkovPath[], nullPaths: readon
     const { states: s, count } = nullPathParts(np);
     checkWeight('null path count', count);
     walk(s, NULL, count);
+  }
+  for (const t of nullTransitions) {
+    checkWeight('null transition count', t.count);
+    const from = t.from === null ? START : idx(t.from);
+    add(from, t.to === null ? NULL : idx(t.to), t.count);
   }
   return { states, index, counts };
 }
@@ -223,6 +237,7 @@ export function markovCredits(
   paths: readonly MarkovPath[],
   nullPaths: readonly NullPath[] = [],
   options: MarkovOptions = {},
+  nullTransitions: readonly NullTransition[] = [],
 ): MarkovResult {
   const maxStates = options.maxStates ?? MARKOV_MAX_STATES;
   let totalConversions = 0;
@@ -239,7 +254,7 @@ export function markovCredits(
       totalValue += p.value;
     }
   }
-  const chain = buildMarkovChain(paths, nullPaths);
+  const chain = buildMarkovChain(paths, nullPaths, nullTransitions);
   if (chain.states.length > maxStates) {
     throw new RangeError(`Markov model has ${chain.states.length} states, more than ${maxStates}: group by fewer dimensions`);
   }

@@ -1,5 +1,6 @@
 // Materialised attribution: conversions with their ordered touches (conv), daily rollups of
-// weights per (model, day, tuple) by event day and by cohort day, and tracking counts per day.
+// weights per (model, day, tuple) by event day and by cohort day, tracking counts per day, and
+// the Markov model's path counts per day (paths.ts, orphan-paths.ts).
 // Full recompute when the rules change (inputs read by full-inputs.ts, on a reader thread for a
 // large workspace: reader-thread.ts); otherwise only conversions whose inputs changed (the
 // dirty_* tables are filled by triggers, see migration 0002).
@@ -13,6 +14,8 @@ import { encode, fullInputs, NUM, REASONS, type ConvChunk } from './full-inputs'
 import { writeLabels, type LabelRow } from './labels';
 import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
+import { PathCounts } from './paths';
+import { dropOrphanPaths, updateOrphanPaths } from './orphan-paths';
 import { DayCalendar, TupleDict } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
@@ -120,6 +123,7 @@ export class Materialiser {
     const db = this.db;
     bumpGeneration(db);
     db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple; DELETE FROM dim_label;');
+    db.exec('DELETE FROM markov_path; DELETE FROM markov_day;');
     // conv's secondary indexes are built once after the inserts (≈ 3× cheaper than keeping them
     // up to date row by row); readers see them as they were until the transaction commits
     const convIndexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'conv' AND sql IS NOT NULL").all() as {
@@ -129,6 +133,7 @@ export class Materialiser {
     for (const ix of convIndexes) db.exec(`DROP INDEX "${ix.name}"`);
     this.tuples.reset();
     const acc = new Rollups();
+    const paths = new PathCounts();
     let done = 0;
     const total = (db.prepare('SELECT (SELECT count(*) FROM b24_lead) + (SELECT count(*) FROM b24_deal) + (SELECT count(*) FROM visit) AS n').get() as { n: number }).n;
     const threaded = reader === 'thread' || (reader === 'auto' && !db.memory && total >= THREAD_FROM);
@@ -157,6 +162,7 @@ export class Materialiser {
           pending.length = 0;
         }
         acc.apply(row, stored, 1);
+        paths.apply(row, stored, 1);
       }
       done += m.n;
       onProgress?.(done, total);
@@ -165,8 +171,10 @@ export class Materialiser {
     db.transaction(() => {
       for (const ix of convIndexes) db.exec(ix.sql);
       acc.write(db, 'replace');
+      paths.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
+      dropOrphanPaths(db);
       writeLabels(db, labels);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
       db.prepare("INSERT INTO meta (key, value) VALUES ('attribution_rules', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(
@@ -194,7 +202,9 @@ export class Materialiser {
       )
       .all() as { kind: number; ref_id: number }[];
     const slots = (db.prepare('SELECT slot FROM dirty_slot').all() as { slot: number }[]).map((r) => r.slot);
+    const dirtyValues = db.prepare('SELECT value FROM dirty_value').pluck().all() as string[];
     const acc = new Rollups();
+    const paths = new PathCounts();
     const getOld = db.prepare('SELECT kind, ref_id, at, day, won_day, cohort_day, revenue, touches FROM conv WHERE kind = ? AND ref_id = ?');
     const delOld = db.prepare('DELETE FROM conv WHERE kind = ? AND ref_id = ?');
     const tuple = (k: number) => this.tuples.idOf(this.loader.dimsList[k]!);
@@ -209,7 +219,11 @@ export class Materialiser {
         const fresh = new Map(convs.map((c, i) => [c.id, i]));
         for (const id of new Set(ids)) {
           const old = getOld.get(kindCode, id) as ConvRow | undefined;
-          if (old) acc.apply(old, JSON.parse(old.touches) as StoredTouch[], -1);
+          if (old) {
+            const oldStored = JSON.parse(old.touches) as StoredTouch[];
+            acc.apply(old, oldStored, -1);
+            paths.apply(old, oldStored, -1);
+          }
           const i = fresh.get(id);
           if (i === undefined) {
             if (old) delOld.run(kindCode, id);
@@ -218,10 +232,13 @@ export class Materialiser {
           const { row, values, stored } = decode(chunk, i, this.loader.dimsList, tuple);
           this.upsertConv(values);
           acc.apply(row, stored, 1);
+          paths.apply(row, stored, 1);
         }
       }
       acc.write(db, 'add');
+      paths.write(db, 'add');
       if (slots.length) rebuildTracking(db, this.tuples, this.cal, this.cal.daysOfSlots(slots));
+      updateOrphanPaths(db, this.tuples, this.cal, dirtyValues);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');
     })();
     return { full: false, conversions: new Set(targets.map((t) => `${t.kind}:${t.ref_id}`)).size, ms: performance.now() - t0 };

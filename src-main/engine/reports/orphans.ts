@@ -12,8 +12,9 @@ import type { Db } from '../db/open';
 import type { Workspace } from '../workspace';
 import { attributionGeneration } from '../attribution/state';
 import type { NullPath } from '../attribution/markov';
+import { DIMS, ORPHANS_SQL } from '../attribution/orphan-paths';
 import { tupleIdsByKey } from './dims';
-import { RAW_DIMS, rawDimsOf } from '../attribution/inputs';
+import { rawDimsOf } from '../attribution/inputs';
 
 interface Orphans {
   key: string;
@@ -26,9 +27,6 @@ interface Orphans {
 }
 
 const cache = new WeakMap<Db, Orphans>();
-
-/** A touch's kind and raw dims as one JSON text */
-const DIMS = (t: string, kind: TouchKind) => `json_array('${kind}', ${RAW_DIMS.map((d) => `${t}.${d}`).join(', ')})`;
 
 /** Raw dims JSON → the tuple id reports use (−1: none), through the workspace's normalisation and channel rules. */
 function tupleMapper(ws: Workspace): (raw: string) => number {
@@ -64,15 +62,6 @@ function build(key: string, rows: [string, number, string][], tupleOf: (raw: str
   return o;
 }
 
-/** Every call and request of a phone/e-mail without a lead or contact: one pass over the identity index. */
-const WHOLE_SQL = `WITH orphan AS (SELECT value FROM ident GROUP BY value HAVING max(owner IN ('lead', 'contact')) = 0)
-  SELECT o.value, c.at, ${DIMS('c', 'call')} FROM orphan o
-    JOIN ident i ON i.value = o.value AND i.owner = 'call' JOIN ct_call c ON c.id = i.owner_id
-  UNION ALL
-  SELECT o.value, r.at, ${DIMS('r', 'request')} FROM orphan o
-    JOIN ident i ON i.value = o.value AND i.owner = 'request' JOIN ct_request r ON r.id = i.owner_id
-  ORDER BY 1, 2`;
-
 /** The same for the calls and requests of one period: a few index probes per touch. */
 const PERIOD_SQL = `SELECT i.value, c.at, ${DIMS('c', 'call')} FROM ct_call c CROSS JOIN ident i ON i.owner = 'call' AND i.owner_id = c.id
    WHERE c.at >= @start AND c.at < @end AND NOT EXISTS (SELECT 1 FROM ident x WHERE x.value = i.value AND x.owner IN ('lead', 'contact'))
@@ -95,7 +84,7 @@ function orphansFor(ws: Workspace, start: number, end: number): Orphans {
     (db.prepare(`SELECT (SELECT count(*) FROM ct_call ${where}) + (SELECT count(*) FROM ct_request ${where}) AS n`).get({ start, end }) as { n: number }).n;
   const inPeriod = count('WHERE at >= @start AND at < @end');
   if (inPeriod * 4 < count('')) return build(key, db.prepare(PERIOD_SQL).raw(true).all({ start, end }) as [string, number, string][], tupleMapper(ws));
-  const whole = build(key, db.prepare(WHOLE_SQL).raw(true).all() as [string, number, string][], tupleMapper(ws));
+  const whole = build(key, db.prepare(ORPHANS_SQL).raw(true).all() as [string, number, string][], tupleMapper(ws));
   cache.set(db, whole);
   return whole;
 }

@@ -1,6 +1,6 @@
 // reports:query — metrics per dimension tuple for a period, per docs/REPORTS.md, read from the
-// materialised attribution (daily rollups). Pipeline/responsible filters and the Markov model read
-// the per-conversion table instead, since rollups are not keyed by them.
+// materialised attribution (daily rollups). Pipeline/responsible filters read the per-conversion
+// table instead, since rollups are not keyed by them; the Markov model its daily path counts (scan.ts).
 import type { CompareCoverage, ReportQuery, ReportResult, ReportRow, Dimension, Model } from '@shared/contract';
 import { DIMENSIONS, emptyBaseMetrics, withRatios, type BaseMetrics } from '@shared/metrics';
 import type { Dims } from '@shared/normalise';
@@ -10,11 +10,11 @@ import type { Db } from '../db/open';
 import { ensureAttribution } from '../attribution/materialise';
 import { CLASSIC_MODELS } from '../attribution/models';
 import { dayInt } from '../attribution/tuples';
-import { creditFromConversions } from './scan';
+import { creditFromConversions, isFiltered } from './scan';
 import { addCosts } from '../costs/report-costs';
 import { dimFilter, loadTuples, type TupleMap } from './dims';
 
-export { addCosts, loadTuples, type TupleMap };
+export { addCosts, isFiltered, loadTuples, type TupleMap };
 
 const UNATTRIBUTED = '\u0000unattributed';
 
@@ -123,10 +123,6 @@ export function addRollups(db: Db, q: ReportQuery, model: Model, a: number, b: n
     m.visits += r.visits;
     m.visitRevenue += r.visit_revenue;
   }
-}
-
-export function isFiltered(q: Pick<ReportQuery, 'filters'>): boolean {
-  return Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
 }
 
 export function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap) {

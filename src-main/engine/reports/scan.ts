@@ -1,16 +1,17 @@
-// Report metrics from the per-conversion table: used with pipeline/responsible filters (rollups
-// are not keyed by them) and for the Markov model (credits depend on the period's paths).
-// Both scan every conversion of the period, so results are cached until attribution changes.
+// Report metrics that are not read from the rollups: with pipeline/responsible filters (rollups are
+// not keyed by them) from the per-conversion table, scanning every conversion of the period; and
+// the Markov model (credits depend on the period's paths) — from the materialised path counts
+// (markov.ts), or from the scan when those filters are on. Results are cached until attribution
+// changes.
 import type { Model, ReportQuery } from '@shared/contract';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
 import { storedWeights, type StoredTouch } from '../attribution/rollups';
 import { attributionGeneration } from '../attribution/state';
-import { markovCredits, type MarkovPath } from '../attribution/markov';
 import { dayInt } from '../attribution/tuples';
-import { SkvozError } from '../errors';
 import type { Rows, RowsSnapshot, TupleMap } from './query';
 import { nonConvertingPaths } from './orphans';
+import { addPath, creditMarkov, emptyPaths, markovFromCounts, METRICS, States } from './markov';
 
 interface ConvScanRow {
   kind: number;
@@ -27,14 +28,27 @@ type Counted = { leads: boolean; deals: boolean; won: boolean; visits: boolean }
 const cache = new WeakMap<Db, Map<string, RowsSnapshot>>();
 const CACHE_ENTRIES = 32;
 
+/** Pipeline or responsible filters: the rollups cannot answer, the conversion table can. */
+export function isFiltered(q: Pick<ReportQuery, 'filters'>): boolean {
+  return Boolean(q.filters.pipelines?.length || q.filters.responsible?.length);
+}
+
+/** A read-only workspace of an older Skvoz (not migrated) has no path counts: Markov scans then. */
+const hasPathCounts = (db: Db) => db.prepare("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'markov_day') AS t").get() as { t: number };
+
+const run = (ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows) =>
+  model === 'markov' && !isFiltered(q) && hasPathCounts(ws.db).t === 1
+    ? markovFromCounts(ws, q, from, to, tuples, rows)
+    : scanConversions(ws, q, model, from, to, tuples, rows);
+
 /**
- * Credits from the conversion table into `rows`. A period's result is kept until attribution is
+ * Credits from the conversion table (or Markov's path counts) into `rows`. A period's result is kept until attribution is
  * recomputed (issue: Markov is recomputed per period on demand and cached) or another connection
  * writes the file, so going back to a period, or switching its comparison on, costs nothing.
  */
 export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
   if (rows.size > 0) {
-    scanConversions(ws, q, model, from, to, tuples, rows);
+    run(ws, q, model, from, to, tuples, rows);
     return;
   }
   const db = ws.db;
@@ -57,12 +71,13 @@ export function creditFromConversions(ws: Workspace, q: ReportQuery, model: Mode
     rows.restore(hit);
     return;
   }
-  scanConversions(ws, q, model, from, to, tuples, rows);
+  run(ws, q, model, from, to, tuples, rows);
   entries.set(key, rows.snapshot());
   while (entries.size > CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
 }
 
-function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
+/** Reads every conversion of the period (exported: tests compare Markov's path counts with it). */
+export function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: string, to: string, tuples: TupleMap, rows: Rows): void {
   const a = dayInt(from);
   const b = dayInt(to);
   const cohort = q.basis === 'cohort';
@@ -110,20 +125,8 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
 
   // Markov: states are the report's dimension tuples; identical paths are counted once with
   // their number of conversions (the chain and the credits are the same, the memory is not)
-  const dimsOfState = new Map<string, number>();
-  const stateCache = new Map<number, string>();
-  const stateOf = (tupleId: number) => {
-    let s = stateCache.get(tupleId);
-    if (s === undefined) {
-      const d = tuples.get(tupleId);
-      s = JSON.stringify(q.groupBy.map((g) => d?.[g] ?? null));
-      stateCache.set(tupleId, s);
-      if (!dimsOfState.has(s)) dimsOfState.set(s, tupleId);
-    }
-    return s;
-  };
-  const METRICS = ['leads', 'deals', 'won', 'visits'] as const;
-  const byMetric = new Map(METRICS.map((m) => [m, new Map<string, { states: string[]; conversions: number; value: number }>()]));
+  const states = new States(q, tuples);
+  const paths = emptyPaths();
   for (const c of convs) {
     const n = counted(c);
     if (!n.leads && !n.deals && !n.won && !n.visits) continue;
@@ -132,42 +135,8 @@ function scanConversions(ws: Workspace, q: ReportQuery, model: Model, from: stri
       credit(0, 1, c, n);
       continue;
     }
-    const states = stored.map(([t]) => stateOf(t));
-    const key = states.join('\u0000');
-    for (const metric of METRICS) {
-      if (!n[metric]) continue;
-      const paths = byMetric.get(metric)!;
-      let p = paths.get(key);
-      if (!p) paths.set(key, (p = { states, conversions: 0, value: 0 }));
-      p.conversions += 1;
-      if (metric === 'won' || metric === 'visits') p.value += c.revenue;
-    }
+    const path = stored.map(([t]) => states.of(t));
+    for (const metric of METRICS) if (n[metric]) addPath(paths, metric, path, 1, metric === 'won' || metric === 'visits' ? c.revenue : 0);
   }
-  const nullPaths = nonConvertingPaths(ws, from, to, stateOf);
-  for (const metric of METRICS) {
-    const paths: MarkovPath[] = [...byMetric.get(metric)!.values()];
-    if (paths.length === 0) continue;
-    let result;
-    try {
-      result = markovCredits(paths, nullPaths);
-    } catch (err) {
-      if (err instanceof RangeError) {
-        throw new SkvozError('invalid_input', 'Слишком много каналов для марковской модели: сгруппируйте по меньшему числу измерений (например, только по источнику).');
-      }
-      throw err;
-    }
-    for (const [state, cr] of result.credits) {
-      const m = rows.get(tuples.get(dimsOfState.get(state) ?? -1) ?? null);
-      if (!m) continue;
-      if (metric === 'leads') m.leads += cr.conversions;
-      else if (metric === 'deals') m.deals += cr.conversions;
-      else if (metric === 'visits') {
-        m.visits += cr.conversions;
-        m.visitRevenue += cr.value;
-      } else {
-        m.wonDeals += cr.conversions;
-        m.revenue += cr.value;
-      }
-    }
-  }
+  creditMarkov(rows, tuples, states, paths, nonConvertingPaths(ws, from, to, states.of));
 }

@@ -8,6 +8,7 @@ import { updateToSchemaVersion6 } from './0006-ad-costs';
 import { updateToSchemaVersion7 } from './0007-won-pending';
 import { updateToSchemaVersion8 } from './0008-channels';
 import { updateToSchemaVersion9 } from './0009-enrichment';
+import { updateToSchemaVersion10 } from './0010-markov-paths';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 7, name: 'won-pending', up: updateToSchemaVersion7 },
   { version: 8, name: 'channels', up: updateToSchemaVersion8 },
   { version: 9, name: 'enrichment', up: updateToSchemaVersion9 },
+  { version: 10, name: 'markov-paths', up: updateToSchemaVersion10 },
 ];

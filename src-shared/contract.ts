@@ -159,8 +159,10 @@ export const SettingsSchema = z.object({
         .default({}),
       directSources: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(direct)', 'direct']),
       directMediums: z.array(ruleValue).max(MAX_RULES, `Не больше ${MAX_RULES} значений`).default(['(none)']),
+      /** city, device and landing page as report dimensions (issue 19); off by default: they multiply the rollups */
+      touchDetails: z.boolean().default(false),
     })
-    .default({ aliases: {}, campaignAliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'] }),
+    .default({ aliases: {}, campaignAliases: {}, directSources: ['(direct)', 'direct'], directMediums: ['(none)'], touchDetails: false }),
   /** channel rules (docs/REPORTS.md «Каналы»): ordered, the first that matches names the channel */
   channels: ChannelRulesSchema.default(defaultChannelRules),
 });

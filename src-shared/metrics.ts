@@ -7,6 +7,16 @@
  * value in the normaliser (src-shared/normalise.ts) and its labels.
  */
 export const DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'content', 'term', 'city', 'device', 'landing'] as const;
+/**
+ * The touch-detail dimensions (issue 19): report dimensions only where the workspace turns them on
+ * (settings.normalisation.touchDetails) — they multiply the touch tuples, and with them the rollups.
+ */
+export const DETAIL_DIMS = ['city', 'device', 'landing'] as const satisfies readonly (typeof DIMENSIONS)[number][];
+
+/** The dimensions a workspace reports on: DIMENSIONS without the touch details unless they are on. */
+export function reportDimensions(touchDetails: boolean | undefined): (typeof DIMENSIONS)[number][] {
+  return touchDetails ? [...DIMENSIONS] : DIMENSIONS.filter((d) => !(DETAIL_DIMS as readonly string[]).includes(d));
+}
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const MODELS = [

@@ -15,6 +15,8 @@ export interface NormalisationRules {
   campaignAliases?: Record<string, string>;
   directSources: string[];
   directMediums: string[];
+  /** city, device and landing as report dimensions (metrics.ts DETAIL_DIMS); off: they stay null in the tuples */
+  touchDetails?: boolean;
 }
 
 export type Dims = Record<Dimension, string | null>;
@@ -58,6 +60,7 @@ export function makeNormaliser(rules: NormalisationRules, channels?: ChannelRule
   const directSources = new Set(rules.directSources.map((s) => s.trim().toLowerCase()));
   const directMediums = new Set(rules.directMediums.map((s) => s.trim().toLowerCase()));
   const classifier = channels ? makeChannelClassifier(channels) : null;
+  const details = rules.touchDetails === true;
   const keyOf = (v: string | null | undefined, map: Map<string, string>): string | null => {
     const k = labelKey(v);
     return k === null ? null : (map.get(k) ?? k);
@@ -74,9 +77,9 @@ export function makeNormaliser(rules: NormalisationRules, channels?: ChannelRule
         campaign,
         content: clean(raw.content),
         term: clean(raw.term),
-        city: cityName(raw.city),
-        device: clean(raw.device)?.toLowerCase() ?? null,
-        landing: landingPath(raw.landing),
+        city: details ? cityName(raw.city) : null,
+        device: details ? (clean(raw.device)?.toLowerCase() ?? null) : null,
+        landing: details ? landingPath(raw.landing) : null,
       };
     },
     isDirect: (d) =>

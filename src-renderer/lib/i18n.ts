@@ -588,6 +588,8 @@ const ru = {
   'norm.directHint': 'Прямые касания пропускает модель «Последний значимый переход»; пустой источник — всегда прямой.',
   'norm.directHits': 'Сейчас под это подходит записей: {records}.',
   'norm.saved': 'Сохранено — отчёты пересчитаны по новым правилам',
+  'norm.touchDetails': 'Город, устройство и посадочная в отчётах',
+  'norm.touchDetailsHint': 'Разрезы «Город», «Устройство» и «Посадочная» в отчётах и фильтрах. Сводные таблицы становятся в несколько раз больше: на базе в сотни тысяч сделок пересчёт атрибуции и годовые отчёты заметно медленнее. В карточке сделки город, устройство и посадочная видны всегда.',
 
   // ---- exports (issue 8) ----
   'export.button': 'Выгрузить',
@@ -1250,6 +1252,8 @@ const en: Record<MessageKey, string> = {
   'norm.directHint': 'The “Last non-direct click” model skips direct touches; an empty source is always direct.',
   'norm.directHits': 'Records matching now: {records}.',
   'norm.saved': 'Saved — reports follow the new rules',
+  'norm.touchDetails': 'City, device and landing page in reports',
+  'norm.touchDetailsHint': 'The City, Device and Landing page levels and filters. The rollups grow several times: on a base of hundreds of thousands of deals the attribution recompute and year-long reports get noticeably slower. The deal drawer always shows city, device and landing page.',
 
   // ---- exports (issue 8) ----
   'export.button': 'Export',

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src-main/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../survive/helpers';
 import { createDemoWorkspace } from '../../src-main/engine/demo/workspace';
 import { MODELS } from '../../src-shared/metrics';
 
@@ -27,19 +27,12 @@ interface Json {
   totals: Row;
 }
 
+const PERIOD = ['--from', '2026-09-01', '--to', '2026-11-30'];
+
 async function report(group: string, model: string): Promise<Json> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['report', '--workspace', dir, '--from', '2026-09-01', '--to', '2026-11-30', '--group', group, '--model', model]);
-    expect(code, err).toBe(0);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  return JSON.parse(out) as Json;
+  const r = await cli(['report', '--workspace', dir, ...PERIOD, '--group', group, '--model', model]);
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out) as Json;
 }
 
 /** The JSON rounds counts to 6 decimals and money to kopecks: the rows' sum may differ by that per row. */
@@ -76,13 +69,25 @@ describe('skvoz report by city, device and landing page', () => {
   });
 
   it('refuses a dimension that does not exist, naming the ones that do', async () => {
-    let err = '';
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-    try {
-      expect(await main(['report', '--workspace', dir, '--from', '2026-09-01', '--to', '2026-11-30', '--group', 'region'])).toBe(1);
-    } finally {
-      e.mockRestore();
-    }
-    expect(err).toContain('"city"|"device"|"landing"');
+    const r = await cli(['report', '--workspace', dir, ...PERIOD, '--group', 'region']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('"city"|"device"|"landing"');
+  });
+});
+
+describe('city, device and landing page are report dimensions where the workspace turns them on', () => {
+  it('off: grouping or filtering by them says how to turn them on; on again: the report splits by city', async () => {
+    const set = (v: boolean) => cli(['settings', 'set', '--workspace', dir, `normalisation.touchDetails=${v}`]);
+    expect((await set(false)).code).toBe(0);
+    const off = await cli(['report', '--workspace', dir, ...PERIOD, '--group', 'source,city']);
+    expect(off.code).toBe(1);
+    expect(off.err).toMatch(/Разрезы «Город» выключены в этом пространстве.*normalisation\.touchDetails=true/);
+    expect(off.out).toBe('');
+    // the rest of the report is as before: same totals by channel
+    const base = await report('channel', 'linear');
+    expect((await set(true)).code).toBe(0);
+    const city = await report('city', 'linear');
+    expectSums(city, base);
+    expect(city.rows.map((r) => r.city)).toContain('Москва');
   });
 });

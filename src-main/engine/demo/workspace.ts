@@ -30,6 +30,9 @@ export async function createDemoWorkspace(dir: string, opts: CreateDemoOptions):
   try {
     const settings = SettingsSchema.parse({
       ...ws.settings,
+      // city, device and landing as report dimensions: on where the demo is small enough that the
+      // finer rollups cost little; the large demo measures the default (off) — README «Бенчмарки»
+      normalisation: { ...ws.settings.normalisation, touchDetails: opts.size !== 'large' },
       calltouch: {
         ...ws.settings.calltouch,
         sites: [{ siteId: DEMO_SITE_ID, name: 'Демо-сайт', timeZone: DEMO_CT_TIME_ZONE, historyStart: null }],

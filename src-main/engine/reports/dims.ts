@@ -2,10 +2,11 @@
 // medium and campaign), dimension filters as reports apply them (case-insensitive where matching
 // is), and imported costs' dims (normalised and given a channel by the same rules as touches).
 import type { ReportFilters } from '@shared/contract';
-import { DIMENSIONS, type Dimension } from '@shared/metrics';
+import { DETAIL_DIMS, DIMENSIONS, type Dimension } from '@shared/metrics';
 import { LABEL_DIMS, labelKey, workspaceNormaliser, type Dims, type LabelDim, type Normaliser, type RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
 import type { Workspace } from '../workspace';
+import { SkvozError } from '../errors';
 import { attributionGeneration } from '../attribution/state';
 import { loadLabels, type Labels } from '../attribution/labels';
 
@@ -62,6 +63,23 @@ export function tupleIdsByKey(db: Db): Map<string, number> {
 /** A value as a dimension compares it: the key for case-insensitive dimensions. */
 export function compareKey(dim: Dimension, v: string | null | undefined): string | null {
   return isLabelDim(dim) ? labelKey(v) : (v ?? null);
+}
+
+/** Russian names of the touch-detail dimensions, for the message below */
+const DETAIL_NAMES: Record<(typeof DETAIL_DIMS)[number], string> = { city: '«Город»', device: '«Устройство»', landing: '«Посадочная»' };
+
+/**
+ * Grouping or filtering by city, device or landing page needs them turned on in the workspace
+ * (settings.normalisation.touchDetails): otherwise every row would say «не задано». Says how.
+ */
+export function checkDetailDims(ws: Workspace, q: { groupBy?: readonly Dimension[]; filters?: Pick<ReportFilters, 'dimensions'> }): void {
+  if (ws.settings.normalisation.touchDetails) return;
+  const used = DETAIL_DIMS.filter((d) => q.groupBy?.includes(d) || q.filters?.dimensions?.[d] !== undefined);
+  if (!used.length) return;
+  throw new SkvozError(
+    'invalid_input',
+    `Разрезы ${used.map((d) => DETAIL_NAMES[d]).join(', ')} выключены в этом пространстве: включите «Город, устройство и посадочная в отчётах» в «Настройки → Нормализация UTM-меток» (в командной строке: skvoz settings set --workspace ПАПКА normalisation.touchDetails=true), атрибуция будет пересчитана.`,
+  );
 }
 
 /**

@@ -11,7 +11,7 @@ import { InputLoader, inputContext } from '../attribution/inputs';
 import { dayInt } from '../attribution/tuples';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
-import { compareKey, dimFilter } from './dims';
+import { checkDetailDims, compareKey, dimFilter } from './dims';
 import { touchDetails } from './touch-details';
 import { loadLabels } from '../attribution/labels';
 
@@ -73,6 +73,7 @@ const PREFILTER_MAX_TUPLES = 20_000;
  * SQL (json_each over the stored touches), so a narrow row does not parse a year of conversions.
  */
 export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hits; order: Uint32Array } {
+  checkDetailDims(ws, q);
   ensureAttribution(ws.db, ws.settings);
   const model: Model = q.model ?? ws.settings.defaultModel;
   // Markov has no per-conversion weights: a conversion's share of the row is shown linearly

@@ -12,7 +12,7 @@ import { CLASSIC_MODELS } from '../attribution/models';
 import { dayInt } from '../attribution/tuples';
 import { creditFromConversions, isFiltered } from './scan';
 import { addCosts } from '../costs/report-costs';
-import { dimFilter, loadTuples, type TupleMap } from './dims';
+import { checkDetailDims, dimFilter, loadTuples, type TupleMap } from './dims';
 
 export { addCosts, isFiltered, loadTuples, type TupleMap };
 
@@ -141,6 +141,7 @@ export function runPeriod(ws: Workspace, q: ReportQuery, model: Model, from: str
 }
 
 export function runReport(ws: Workspace, q: ReportQuery): ReportResult {
+  checkDetailDims(ws, q);
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
   const tuples = loadTuples(ws);

@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace';
 import { ensureAttribution } from '../attribution/materialise';
 import { dayInt } from '../attribution/tuples';
 import { Rows, addCosts, addRollups, addTracking, coverage, isFiltered, loadTuples, runPeriod, type TupleMap } from './query';
+import { checkDetailDims } from './dims';
 
 /** Calendar buckets of a period; weeks start on Monday, buckets are clipped to the period. */
 export function buckets(from: string, to: string, grain: SeriesQuery['grain']): { from: string; to: string }[] {
@@ -55,6 +56,7 @@ function seriesFor(ws: Workspace, q: SeriesQuery, model: Model, from: string, to
 }
 
 export function runSeries(ws: Workspace, q: SeriesQuery): SeriesResult {
+  checkDetailDims(ws, q);
   ensureAttribution(ws.db, ws.settings);
   const model = q.model ?? ws.settings.defaultModel;
   const tuples = loadTuples(ws);
@@ -67,6 +69,7 @@ export function runSeries(ws: Workspace, q: SeriesQuery): SeriesResult {
 }
 
 export function runModels(ws: Workspace, q: ModelsQuery): ModelsResult {
+  checkDetailDims(ws, q);
   ensureAttribution(ws.db, ws.settings);
   const tuples = loadTuples(ws);
   const rows = new Map<string, ModelsResult['rows'][number]>();

@@ -83,11 +83,12 @@ describe('city, device and landing page are report dimensions where the workspac
     expect(off.code).toBe(1);
     expect(off.err).toMatch(/Разрезы «Город» выключены в этом пространстве.*normalisation\.touchDetails=true/);
     expect(off.out).toBe('');
-    // the rest of the report is as before: same totals by channel
-    const base = await report('channel', 'linear');
+    // the rest of the report is as before: rows by channel and source read off equal those read on
+    const base = await report('channel,source', 'linear');
     expect((await set(true)).code).toBe(0);
     const city = await report('city', 'linear');
     expectSums(city, base);
     expect(city.rows.map((r) => r.city)).toContain('Москва');
+    expect(await report('channel,source', 'linear')).toEqual(base);
   });
 });

@@ -8,7 +8,7 @@
 // comes out exactly as InputLoader.load would return it.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
-import { InputLoader, RAW_DIMS, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
+import { InputLoader, rawDimCols, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
 import type { Touch } from './touches';
 import { doubled, IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
 import type { TrackingCounts } from './tracking';
@@ -16,10 +16,10 @@ import type { TrackingCounts } from './tracking';
 const TOUCH_KIND = ['call', 'request', 'visit'] as const;
 
 /**
- * Raw dims as one JSON text built by SQLite: one string per row crosses into JS instead of five,
+ * Raw dims as one JSON text built by SQLite: one string per row crosses into JS instead of eight,
  * and it is the cache key of the normalised dims as it is (exact: nulls and every character kept).
  */
-const DIMS_JSON = `json_array(${RAW_DIMS.join(', ')})`;
+const dimsJson = (touchDetails: boolean) => `json_array(${rawDimCols(null, touchDetails)})`;
 const UTM_JSON = "CASE WHEN utm_source IS NULL OR utm_source = '' THEN NULL ELSE json_array(utm_source, utm_medium, utm_campaign, utm_content, utm_term) END";
 
 const DEFAULT_VISIT_DIMS = { source: 'офлайн-визит', medium: 'офлайн-визит', campaign: 'офлайн-визит' };
@@ -106,7 +106,7 @@ export class BulkInputs {
       [T_REQUEST, 'ct_request', 'uniq_target_request'],
     ] as const) {
       const store = this.touches[k]!;
-      const st = db.prepare(`SELECT id, at, ${DIMS_JSON}, site_id, ${ut} FROM ${table}`).raw(true);
+      const st = db.prepare(`SELECT id, at, ${dimsJson(ctx.touchDetails)}, site_id, ${ut} FROM ${table}`).raw(true);
       for (const r of st.iterate() as IterableIterator<[number, number, string, number, number]>) {
         const dims = this.dimsOfJson(k as 0 | 1, r[2]);
         seen[dims]!++;
@@ -124,7 +124,7 @@ export class BulkInputs {
     this.links = links ? links() : IdentityLinks.scan(db);
   }
 
-  /** Interned normalised dims of a call's (0) or request's (1) raw dims as DIMS_JSON (cached by the JSON text). */
+  /** Interned normalised dims of a call's (0) or request's (1) raw dims as dimsJson (cached by the JSON text). */
   private dimsOfJson(k: 0 | 1, json: string): number {
     const cache = this.byJson[k]!;
     let i = cache.get(json);
@@ -135,7 +135,7 @@ export class BulkInputs {
     return i;
   }
 
-  /** Interned UTM dims of a record (−1: no crm_utm touch), from DIMS_JSON of its UTM fields or null; counts its spelling. */
+  /** Interned UTM dims of a record (−1: no crm_utm touch), from the JSON of its UTM fields or null; counts its spelling. */
   private utmOfJson(json: string | null): number {
     if (json === null) return -1;
     let i = this.utmByJson.get(json);

@@ -2,7 +2,7 @@
 // (REPORTS.md "Touches"): calls/requests matched by phone/e-mail, the record's own crm_utm (and a
 // deal's lead's), and the crm_source fallback when nothing else is there.
 import type { Settings } from '@shared/contract';
-import { DIMENSIONS, type UnattributedReason } from '@shared/metrics';
+import { DETAIL_DIMS, DIMENSIONS, type UnattributedReason } from '@shared/metrics';
 import type { TouchKind } from '@shared/channel-rules';
 import { workspaceNormaliser, type Dims, type Normaliser, type RawDims } from '@shared/normalise';
 import type { Db } from '../db/open';
@@ -31,6 +31,16 @@ export interface ConvInput {
 
 /** The raw dimensions a touch's record stores (every dimension but the channel), in DIMENSIONS order. */
 export const RAW_DIMS = DIMENSIONS.filter((d): d is Exclude<(typeof DIMENSIONS)[number], 'channel'> => d !== 'channel');
+
+/**
+ * The SQL columns of a touch's raw dims in RAW_DIMS order (`t.` prefixed when given). Without the
+ * touch-detail dimensions (settings.normalisation.touchDetails off) city, device and landing are
+ * read as NULL: the normaliser would drop them anyway, and distinct values would only multiply the
+ * raw spellings a full recompute interns.
+ */
+export function rawDimCols(t: string | null, touchDetails: boolean): string {
+  return RAW_DIMS.map((d) => (!touchDetails && (DETAIL_DIMS as readonly string[]).includes(d) ? 'NULL' : t ? `${t}.${d}` : d)).join(', ');
+}
 
 /** Raw values of a touch's dimensions in RAW_DIMS order (missing trailing values are null). */
 export type RawValues = readonly (string | null | undefined)[];
@@ -78,6 +88,8 @@ export interface InputContext {
   /** dimensions of an offline visit's own touch (REPORTS.md: «офлайн-визит» ×3, configurable) */
   visitDims?: { source: string; medium: string; campaign: string };
   lookbackMs: number;
+  /** city, device and landing are report dimensions (settings.normalisation.touchDetails) */
+  touchDetails: boolean;
   toReportCurrency: (amount: string | null, currency: string | null) => number;
 }
 
@@ -86,6 +98,7 @@ export function inputContext(db: Db, settings: Settings): InputContext {
   return {
     norm: workspaceNormaliser(settings),
     lookbackMs: settings.lookbackDays * 86_400_000,
+    touchDetails: settings.normalisation.touchDetails === true,
     toReportCurrency: currencyConverter(db, settings.currency),
     visitDims: settings.visits.customSource,
   };

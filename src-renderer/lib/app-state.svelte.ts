@@ -13,7 +13,7 @@ import type {
 import { safeCall, skvoz } from './api';
 import { getLang, setLang, type Lang } from './i18n';
 import { anchorDate, compareFor, comparePeriod, todayIn, type Anchor, type Period, type Preset } from '@shared/periods';
-import type { Basis, Model } from '@shared/metrics';
+import { reportDimensions, type Basis, type Dimension, type Model } from '@shared/metrics';
 import type { Compare, ReportFilters } from '@shared/reports-schema';
 import { ViewSpecSchema, comparedModels, viewRange, type ViewPeriod, type ViewSpec } from '@shared/views-schema';
 import { recallSpec, rememberSpec } from './remember';
@@ -122,6 +122,19 @@ class AppState {
     this.spec = ViewSpecSchema.parse(spec);
   }
 
+  /**
+   * Levels and dimension filters the workspace does not report on (city / device / landing with
+   * their switch off) leave the setup, so no report asks for what the engine would refuse.
+   */
+  private fitSpec(s: Settings): void {
+    const dims: readonly Dimension[] = reportDimensions(s.normalisation.touchDetails);
+    const groupBy = this.#spec.groupBy.filter((d) => dims.includes(d));
+    const f = this.#spec.filters.dimensions ?? {};
+    const kept = Object.fromEntries(Object.entries(f).filter(([d]) => dims.includes(d as Dimension)));
+    if (groupBy.length === this.#spec.groupBy.length && Object.keys(kept).length === Object.keys(f).length) return;
+    this.patchSpec({ groupBy: groupBy.length ? groupBy : defaultSpec().groupBy, filters: { ...this.#spec.filters, dimensions: kept } });
+  }
+
   /** Changes part of the setup. */
   patchSpec(patch: Partial<ViewSpec>): void {
     this.spec = { ...this.spec, ...patch };
@@ -194,7 +207,10 @@ class AppState {
     ]);
     if (list.ok) this.workspaces = list.value;
     this.settings = settings?.ok ? settings.value : null;
-    if (settings?.ok) this.setLanguage(settings.value.language);
+    if (settings?.ok) {
+      this.setLanguage(settings.value.language);
+      this.fitSpec(settings.value);
+    }
     this.sync = status?.ok ? status.value : null;
     void this.refreshVisitCounts();
     this.dataVersion++;
@@ -229,6 +245,7 @@ class AppState {
 
   applySettings(s: Settings): void {
     this.settings = s;
+    this.fitSpec(s);
     this.setLanguage(s.language);
     this.dataVersion++;
   }

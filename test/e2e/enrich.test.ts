@@ -103,5 +103,26 @@ describe('lead enrichment on the small demo', () => {
     }
     await screenshot(page, 'health-fill-light');
   });
+
+  it('«Настройки»: switching the city/device/landing levels off takes them out of the report and says what it costs', async () => {
+    await h.open(page, 'settings');
+    const box = page.getByTestId('touch-details');
+    await box.scrollIntoViewIfNeeded();
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    await page.getByTestId('norm-save').click();
+    await page.getByTestId('norm-saved').waitFor();
+    expect((await h.call('settings:get')).normalisation.touchDetails).toBe(false);
+    await box.scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-touch-details-light');
+    // the tree was grouped by city (the first test): it falls back to the default levels
+    await h.open(page, 'reports');
+    await page.locator('[data-testid="report-tree"][data-group-by="channel,source,medium,campaign"]').waitFor();
+    await settle();
+    for (const d of ['city', 'device', 'landing']) expect(await page.getByTestId(`level-${d}`).count(), d).toBe(0);
+    expect(await page.getByTestId('error-state').count()).toBe(0);
+    // and the engine refuses a report by city, saying how to turn it on
+    await expect(h.call('reports:query', { from: '2026-09-01', to: '2026-11-20', groupBy: ['city'] })).rejects.toThrow(/Разрезы «Город» выключены/);
+  });
 });
 

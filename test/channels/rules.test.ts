@@ -172,8 +172,12 @@ describe('normaliser', () => {
     });
   });
 
-  it('makes city, device and landing dimensions: trimmed city, lower-case device, the landing page path', () => {
-    expect(n.dims({ source: 'yandex', city: ' г. Москва ', device: 'Mobile', landing: 'https://example.ru/sofas/?utm_source=yandex' }, 'call')).toMatchObject({
+  it('makes city, device and landing dimensions where they are on: trimmed city, lower-case device, the landing page path', () => {
+    const raw = { source: 'yandex', city: ' г. Москва ', device: 'Mobile', landing: 'https://example.ru/sofas/?utm_source=yandex' };
+    // off (the default): none of them
+    expect(n.dims(raw, 'call')).toMatchObject({ city: null, device: null, landing: null });
+    const on = makeNormaliser({ aliases: {}, directSources: [], directMediums: [], touchDetails: true });
+    expect(on.dims(raw, 'call')).toMatchObject({
       city: 'Москва',
       device: 'mobile',
       landing: '/sofas/',

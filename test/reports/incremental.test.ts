@@ -53,6 +53,7 @@ describe('materialised attribution', () => {
 
   it('a call whose city, device or landing page changes moves its credit incrementally, as a full recompute would (issue 19)', () => {
     const f = new Fixture();
+    f.ws.updateMeta({ settings: { ...f.ws.settings, normalisation: { ...f.ws.settings.normalisation, touchDetails: true } } });
     seed(f, 12);
     const city = (id: number, c: string | null, device: string | null, landing: string | null) =>
       f.ws.db.prepare('UPDATE ct_call SET city = ?, device = ?, landing = ? WHERE id = ?').run(c, device, landing, id);

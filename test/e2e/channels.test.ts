@@ -9,6 +9,7 @@ import { anchorDate, presetRange, todayIn } from '@shared/periods';
 import { parseRuNumber } from '../../src-renderer/lib/format';
 import { startHarness, type Harness } from './harness';
 import { screenshot } from './screen';
+import { settleTree } from './tree';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
 let h: Harness;
@@ -27,11 +28,6 @@ afterAll(async () => {
 });
 
 const tree = () => page.getByTestId('report-tree');
-
-async function settle(): Promise<void> {
-  await page.locator('[data-testid="report-tree"][aria-busy="false"]').waitFor();
-  await expect.poll(() => tree().locator('[data-testid="tree-loading"]').count()).toBe(0);
-}
 
 /** Leads and revenue of the top-level rows as shown, by their key. */
 async function shownTop(): Promise<Map<string, { leads: number | null; revenue: number | null }>> {
@@ -64,7 +60,7 @@ describe('channels', () => {
     await h.open(page, 'reports');
     await page.getByTestId('period-preset').selectOption('last90');
     await page.locator(`[data-testid="report-tree"][data-from="${p.from}"][data-group-by="channel,source,medium,campaign"]`).waitFor();
-    await settle();
+    await settleTree(page);
     const before = await shownTop();
     const beforeTotals = await shownTotals();
     const engineBefore = (await h.call('reports:query', { ...p, groupBy: ['channel'] })) as ReportResult;
@@ -112,7 +108,7 @@ describe('channels', () => {
     // the report: «Доски объявлений» has what «Другое» had; the totals did not move
     await h.open(page, 'reports', { keepSetup: true });
     await page.locator(`[data-testid="report-tree"][data-from="${p.from}"]`).waitFor();
-    await settle();
+    await settleTree(page);
     await tree().locator(`[data-key='${JSON.stringify(['Доски объявлений'])}']`).waitFor();
     const after = await shownTop();
     expect(after.has(JSON.stringify(['Другое']))).toBe(false);

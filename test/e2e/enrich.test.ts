@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { WorkspaceSummary } from '@shared/contract';
-import { DIMENSIONS, type Dimension } from '@shared/metrics';
 import { anchorDate, presetRange, todayIn } from '@shared/periods';
 import { startHarness, type Harness } from './harness';
 import { screenshot } from './screen';
+import { setLevels, settleTree } from './tree';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
 let h: Harness;
@@ -15,17 +15,6 @@ let page: Page;
 let ws: WorkspaceSummary;
 
 const tree = () => page.getByTestId('report-tree');
-
-async function setLevels(levels: Dimension[]): Promise<void> {
-  for (const d of DIMENSIONS) if (levels.includes(d)) await page.getByTestId(`level-${d}`).check();
-  for (const d of DIMENSIONS) if (!levels.includes(d)) await page.getByTestId(`level-${d}`).uncheck();
-  await page.locator(`[data-testid="report-tree"][data-group-by="${levels.join(',')}"]`).waitFor();
-}
-
-async function settle(): Promise<void> {
-  await page.locator('[data-testid="report-tree"][aria-busy="false"]').waitFor();
-  await expect.poll(() => tree().locator('[data-testid="tree-loading"]').count()).toBe(0);
-}
 
 beforeAll(async () => {
   h = await startHarness({ demo: 'small', now: NOW });
@@ -42,18 +31,18 @@ afterAll(async () => {
 describe('lead enrichment on the small demo', () => {
   it('a deal of the Moscow row shows the city and landing page of its touches', async () => {
     await h.open(page, 'reports');
-    await setLevels(['city']);
+    await setLevels(page, ['city']);
     await page.getByTestId('period-preset').selectOption('last90');
     const settings = await h.call('settings:get');
     const p = presetRange('last90', { anchor: anchorDate(ws.dataTo, todayIn(settings.timeZone, Date.now())), dataFrom: ws.dataFrom });
     await page.locator(`[data-testid="report-tree"][data-from="${p.from}"]`).waitFor();
-    await settle();
+    await settleTree(page);
     const cities = await h.call('reports:query', { ...p, groupBy: ['city'] });
     const moscow = cities.rows.find((r) => r.city === 'Москва');
     expect(moscow?.deals).toBeGreaterThan(0);
     expect(cities.rows.some((r) => r.city === 'Санкт-Петербург')).toBe(true);
     await tree().locator(`[data-key='${JSON.stringify(['Москва'])}']`).click();
-    await settle();
+    await settleTree(page);
     const deals = await h.call('reports:deals', { ...p, row: { dims: { city: 'Москва' } }, sort: 'weight', limit: 50 });
     // a deal whose Moscow touch carries a landing page
     let pick: { id: number; landing: string } | null = null;
@@ -118,7 +107,7 @@ describe('lead enrichment on the small demo', () => {
     // the tree was grouped by city (the first test): it falls back to the default levels
     await h.open(page, 'reports');
     await page.locator('[data-testid="report-tree"][data-group-by="channel,source,medium,campaign"]').waitFor();
-    await settle();
+    await settleTree(page);
     for (const d of ['city', 'device', 'landing']) expect(await page.getByTestId(`level-${d}`).count(), d).toBe(0);
     expect(await page.getByTestId('error-state').count()).toBe(0);
     // and the engine refuses a report by city, saying how to turn it on

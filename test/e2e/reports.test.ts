@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { ReportRow, SavedView, WorkspaceSummary } from '@shared/contract';
-import { DIMENSIONS, METRICS, MODELS, type Dimension, type Metric, type Metrics } from '@shared/metrics';
+import { METRICS, MODELS, type Dimension, type Metric, type Metrics } from '@shared/metrics';
 import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
 import { viewQuery, viewRange } from '@shared/views-schema';
 import { parseRuNumber } from '../../src-renderer/lib/format';
@@ -14,6 +14,7 @@ import { displayValue } from '../../src-renderer/lib/report';
 import { startHarness, type Harness } from './harness';
 import { screenshot } from './screen';
 import { DEMO_VIEWS } from '../../src-main/engine/demo/views';
+import { setLevels, settleTree } from './tree';
 
 /** The bits of the DOM the page callbacks use (this file is type-checked without the DOM lib). */
 interface DomEl {
@@ -132,23 +133,6 @@ function expectRows(shown: ShownRow[], expected: ReportRow[], groupBy: Dimension
   }
 }
 
-async function setLevels(levels: Dimension[]): Promise<void> {
-  for (const d of DIMENSIONS) {
-    const box = page.getByTestId(`level-${d}`);
-    if (levels.includes(d)) await box.check();
-  }
-  for (const d of DIMENSIONS) {
-    const box = page.getByTestId(`level-${d}`);
-    if (!levels.includes(d)) await box.uncheck();
-  }
-  await page.locator(`[data-testid="report-tree"][data-group-by="${levels.join(',')}"]`).waitFor();
-}
-
-async function settle(): Promise<void> {
-  await page.locator('[data-testid="report-tree"][aria-busy="false"]').waitFor();
-  await expect.poll(() => tree().locator('[data-testid="tree-loading"]').count()).toBe(0);
-}
-
 beforeAll(async () => {
   h = await startHarness({ demo: 'small', now: NOW });
   const current = await h.call('workspaces:current');
@@ -166,7 +150,7 @@ describe('reports on the small demo', () => {
   it('shows the top level as reports:query: every row, the unattributed row and the totals', async () => {
     await open('reports');
     await tree().waitFor();
-    await settle();
+    await settleTree(page);
     const p = await period('last30');
     expect(await tree().getAttribute('data-from')).toBe(p.from);
     // the channel first (issue 14), then source → medium → campaign
@@ -186,21 +170,21 @@ describe('reports on the small demo', () => {
 
   it('drills down source → medium → campaign → deals and opens a deal’s touch chain', async () => {
     await open('reports');
-    await setLevels(['source', 'medium', 'campaign']);
+    await setLevels(page, ['source', 'medium', 'campaign']);
     await page.getByTestId('period-preset').selectOption('last90');
     const p = await period('last90');
     await page.locator(`[data-testid="report-tree"][data-from="${p.from}"]`).waitFor();
-    await settle();
+    await settleTree(page);
     const top = await h.call('reports:query', { ...p, groupBy: ['source'] });
     const source = top.rows.find((r) => !r.unattributed && r.deals >= 3)!;
     await tree().locator(`[data-key='${JSON.stringify([source.source ?? null])}']`).click();
-    await settle();
+    await settleTree(page);
     const mediums = await h.call('reports:query', { ...p, groupBy: ['source', 'medium'], filters: { dimensions: { source: [source.source ?? null] } } });
     expectRows(await readLevel(1), mediums.rows, ['source', 'medium'], DEFAULT_COLUMNS);
 
     const medium = mediums.rows.find((r) => r.deals > 0)!;
     await tree().locator(`[data-key='${JSON.stringify([source.source ?? null, medium.medium ?? null])}']`).click();
-    await settle();
+    await settleTree(page);
     const filters = { dimensions: { source: [source.source ?? null], medium: [medium.medium ?? null] } };
     const campaigns = await h.call('reports:query', { ...p, groupBy: ['source', 'medium', 'campaign'], filters });
     expectRows(await readLevel(2), campaigns.rows, ['source', 'medium', 'campaign'], DEFAULT_COLUMNS);
@@ -208,7 +192,7 @@ describe('reports on the small demo', () => {
     const campaign = campaigns.rows.find((r) => r.deals > 0)!;
     const path = [source.source ?? null, medium.medium ?? null, campaign.campaign ?? null];
     await tree().locator(`[data-key='${JSON.stringify(path)}']`).click();
-    await settle();
+    await settleTree(page);
     const deals = await h.call('reports:deals', {
       ...p,
       row: { dims: { source: path[0], medium: path[1], campaign: path[2] } },
@@ -254,8 +238,8 @@ describe('reports on the small demo', () => {
 
   it('moves with the keyboard: arrows, → expands, ← collapses, Enter opens a deal', async () => {
     await open('reports');
-    await setLevels(['source']);
-    await settle();
+    await setLevels(page, ['source']);
+    await settleTree(page);
     await tree().focus();
     await page.keyboard.press('Home');
     const activeRow = async () =>
@@ -272,7 +256,7 @@ describe('reports on the small demo', () => {
     expect((await activeRow())!.key).toBe(firstKey);
     await page.keyboard.press('ArrowRight');
     await expect.poll(async () => (await activeRow())!.expanded).toBe('true');
-    await settle();
+    await settleTree(page);
     await page.keyboard.press('ArrowRight');
     await expect.poll(async () => (await activeRow())!.type).toBe('deal');
     await page.keyboard.press('Enter');
@@ -287,17 +271,17 @@ describe('reports on the small demo', () => {
 
   it('keeps only the visible rows in the DOM for a long deal list, without layout jumps', async () => {
     await open('reports');
-    await setLevels(['source']);
+    await setLevels(page, ['source']);
     await page.getByTestId('period-preset').selectOption('all');
     await page.locator('[data-testid="report-tree"]').waitFor();
-    await settle();
+    await settleTree(page);
     const p = await period('all');
     const top = await h.call('reports:query', { ...p, groupBy: ['source'] });
     const big = [...top.rows].filter((r) => !r.unattributed).sort((a, b) => b.deals - a.deals)[0]!;
     const deals = await h.call('reports:deals', { ...p, row: { dims: { source: big.source ?? null } }, limit: 1 });
     expect(deals.total).toBeGreaterThan(150);
     await tree().locator(`[data-key='${JSON.stringify([big.source ?? null])}']`).click();
-    await settle();
+    await settleTree(page);
     const total = Number(await tree().getAttribute('data-rows'));
     // the source rows, the deal list's caption row, its deals (and «more» past 500)
     expect(total).toBe(top.rows.length + 1 + Math.min(deals.total, 500) + (deals.total > 500 ? 1 : 0));
@@ -315,13 +299,13 @@ describe('reports on the small demo', () => {
 
   it('keeps lead and deal totals when the model changes, each equal to reports:query', async () => {
     await open('reports');
-    await settle();
+    await settleTree(page);
     const p = await period('last30');
     let leads: number | null = null;
     for (const model of MODELS) {
       await page.getByTestId('model-picker').selectOption(model);
       await page.locator(`[data-testid="report-tree"][data-model="${model}"]`).waitFor();
-      await settle();
+      await settleTree(page);
       const expected = await h.call('reports:query', { ...p, groupBy: ['channel'], model });
       const totals = await readRow(page.getByTestId('report-tree-totals'));
       for (const m of ['leads', 'deals', 'wonDeals', 'revenue'] as Metric[]) {
@@ -335,7 +319,7 @@ describe('reports on the small demo', () => {
 
   it('column chooser: adds and removes metric columns, numbers from the engine', async () => {
     await open('reports');
-    await settle();
+    await settleTree(page);
     await page.getByTestId('columns-button').click();
     const chooser = page.getByTestId('column-chooser');
     await chooser.waitFor();
@@ -360,7 +344,7 @@ describe('reports on the small demo', () => {
 
   it('model comparison: a column group per model, numbers equal reports:models', async () => {
     await open('reports');
-    await settle();
+    await settleTree(page);
     await page.getByTestId('mode-models').click();
     const grid = page.getByTestId('models-tree');
     await grid.waitFor();
@@ -416,11 +400,11 @@ describe('reports on the small demo', () => {
     await open('reports');
     await page.getByTestId('period-preset').selectOption('last90');
     await page.getByTestId('model-picker').selectOption('first');
-    await setLevels(['source', 'campaign']);
+    await setLevels(page, ['source', 'campaign']);
     await page.getByTestId('columns-button').click();
     await page.getByTestId('column-calls').check();
     await page.keyboard.press('Escape');
-    await settle();
+    await settleTree(page);
 
     await page.getByTestId('view-save').click();
     const dialog = page.getByTestId('save-view-dialog');
@@ -443,13 +427,13 @@ describe('reports on the small demo', () => {
     // change everything, then open the view from the sidebar
     await page.getByTestId('period-preset').selectOption('last7');
     await page.getByTestId('model-picker').selectOption('linear');
-    await setLevels(['medium']);
+    await setLevels(page, ['medium']);
     await page.getByTestId('opened-view').getByText('изменён').waitFor();
     await open('dashboard');
     await item.getByTestId('view-open').click();
     await page.getByRole('heading', { level: 1, name: 'Отчёты' }).waitFor();
     await page.locator('[data-testid="report-tree"][data-group-by="source,campaign"][data-model="first"]').waitFor();
-    await settle();
+    await settleTree(page);
     expect(await page.getByTestId('period-preset').inputValue()).toBe('last90');
     expect(await page.getByTestId('opened-view').textContent()).not.toContain('изменён');
     const settings = await h.call('settings:get');
@@ -486,11 +470,11 @@ describe('reports on the small demo', () => {
 
   it('shows comparison deltas when a comparison is chosen', async () => {
     await open('reports');
-    await setLevels(['source']);
+    await setLevels(page, ['source']);
     await page.getByTestId('period-preset').selectOption('last30');
     await page.getByTestId('compare-picker').selectOption('previous');
     await page.locator('[data-testid="report-tree"]:not([data-compare=""])').waitFor();
-    await settle();
+    await settleTree(page);
     expect(await page.getByTestId('report-tree-totals').locator('[data-delta]').first().textContent()).toMatch(/[+−]?\d/);
     await screenshot(page, 'reports-compare-light');
     await page.getByTestId('compare-picker').selectOption('none');

@@ -155,7 +155,13 @@ export interface DealListItem {
 }
 
 export interface DealsResult {
-  total: number;
+  /**
+   * how many conversions the row has in all; null when the list was read only as far as the page
+   * needed (newest first: the rest were not read, so not counted)
+   */
+  total: number | null;
+  /** conversions after this page */
+  more: boolean;
   items: DealListItem[];
 }
 

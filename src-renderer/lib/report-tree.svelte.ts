@@ -2,7 +2,7 @@
 // through `reports:query`/`reports:models` with the parent path as filters, or the deals of the
 // last level through `reports:deals`, paged). A change of period/model/filters reloads what is
 // open and keeps it open; answers to older setups are dropped.
-import type { AppError, DealListItem, DealsQuery, ReportFilters, Result } from '@shared/contract';
+import type { AppError, DealListItem, DealsQuery, DealsResult, ReportFilters, Result } from '@shared/contract';
 import type { Dimension } from '@shared/metrics';
 import { untrack } from 'svelte';
 import { safeCall } from './api';
@@ -34,7 +34,7 @@ export interface TreeLoaders<R, M> {
   /** one level: the grouping prefix with the parent path as dimension filters */
   level(groupBy: Dimension[], filters: ReportFilters): Promise<Result<LevelData<R, M>>>;
   /** the deals of a last-level (or unattributed) node; absent = the last level is a leaf */
-  deals?(row: ReturnType<typeof dealsRow>, sort: DealsQuery['sort'], offset: number, limit: number): Promise<Result<{ total: number; items: DealListItem[] }>>;
+  deals?(row: ReturnType<typeof dealsRow>, sort: DealsQuery['sort'], offset: number, limit: number): Promise<Result<DealsResult>>;
 }
 
 export class ReportTreeStore<R extends TreeSource, M> {
@@ -124,7 +124,7 @@ export class ReportTreeStore<R extends TreeSource, M> {
   async loadMore(key: string): Promise<void> {
     const c = this.children.get(key);
     const loaders = this.loaders;
-    if (!c || c.status !== 'deals' || c.loadingMore || c.items.length >= c.total || !loaders?.deals) return;
+    if (!c || c.status !== 'deals' || c.loadingMore || !c.more || !loaders?.deals) return;
     const gen = this.gen;
     this.put(key, { ...c, loadingMore: true, error: undefined });
     const path = pathOfKey(key);
@@ -132,7 +132,7 @@ export class ReportTreeStore<R extends TreeSource, M> {
     if (gen !== this.gen) return;
     const cur = this.children.get(key);
     if (!cur || cur.status !== 'deals') return;
-    if (r.ok) this.put(key, { status: 'deals', items: [...cur.items, ...r.value.items], total: r.value.total, loadingMore: false });
+    if (r.ok) this.put(key, { status: 'deals', items: [...cur.items, ...r.value.items], total: r.value.total, more: r.value.more, loadingMore: false });
     else this.put(key, { ...cur, loadingMore: false, error: r.error.message });
   }
 
@@ -160,7 +160,7 @@ export class ReportTreeStore<R extends TreeSource, M> {
     const r = await safeCall(() => loaders.deals!(dealsRow(this.levels, path), this.dealSort, 0, DEALS_PAGE));
     if (gen !== this.gen) return;
     if (!r.ok) this.put(key, { status: 'error', message: r.error.message });
-    else this.put(key, { status: 'deals', items: r.value.items, total: r.value.total, loadingMore: false });
+    else this.put(key, { status: 'deals', items: r.value.items, total: r.value.total, more: r.value.more, loadingMore: false });
   }
 }
 

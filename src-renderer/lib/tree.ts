@@ -54,7 +54,8 @@ export type Children<R> =
   | { status: 'loading' }
   | { status: 'error'; message: string }
   | { status: 'groups'; rows: R[]; compare?: Map<string, R> }
-  | { status: 'deals'; items: DealListItem[]; total: number; loadingMore: boolean; error?: string };
+  /** total: null while the list has not been read to its end (newest first reads a page at a time) */
+  | { status: 'deals'; items: DealListItem[]; total: number | null; more: boolean; loadingMore: boolean; error?: string };
 
 export type FlatRow<R> =
   | {
@@ -76,7 +77,7 @@ export type FlatRow<R> =
   | { type: 'deals-head'; key: string; parent: string; depth: number }
   | { type: 'loading' | 'empty'; key: string; parent: string; depth: number }
   | { type: 'error'; key: string; parent: string; depth: number; message: string }
-  | { type: 'more'; key: string; parent: string; depth: number; shown: number; total: number; loading: boolean };
+  | { type: 'more'; key: string; parent: string; depth: number; shown: number; total: number | null; loading: boolean };
 
 export interface FlattenOptions<R> {
   levels: readonly Dimension[];
@@ -125,10 +126,10 @@ export function flatten<R extends TreeSource>(o: FlattenOptions<R>): FlatRow<R>[
         if (c.items.length === 0 && !c.error) out.push({ type: 'empty', key: `${key}/empty`, parent: key, depth: d });
         if (c.items.length > 0) out.push({ type: 'deals-head', key: `${key}/head`, parent: key, depth: d });
         c.items.forEach((deal, j) =>
-          out.push({ type: 'deal', key: `${key}/deal:${deal.id}`, parent: key, depth: d, deal, posinset: j + 1, setsize: c.total }),
+          out.push({ type: 'deal', key: `${key}/deal:${deal.id}`, parent: key, depth: d, deal, posinset: j + 1, setsize: c.total ?? -1 }),
         );
         if (c.error) out.push({ type: 'error', key: `${key}/error`, parent: key, depth: d, message: c.error });
-        else if (c.items.length < c.total) {
+        else if (c.more) {
           out.push({ type: 'more', key: `${key}/more`, parent: key, depth: d, shown: c.items.length, total: c.total, loading: c.loadingMore });
         }
       }

@@ -7,6 +7,7 @@ import { LATEST_VERSION, DbFromFutureError, migrate, schemaVersion } from '../..
 import { MIGRATIONS } from '../../src-main/engine/db/migrations';
 import { openDatabase, closeDatabase } from '../../src-main/engine/db/open';
 import { snapshot } from './schema';
+import { tupleMask } from '../../src-main/engine/attribution/tuples';
 
 const SNAPSHOT = join(import.meta.dirname, 'schema-snapshot.json');
 
@@ -163,6 +164,22 @@ describe('migrations', () => {
     // from now on a changed landing page marks the call's slot dirty as a changed UTM does
     db.prepare("UPDATE ct_call SET landing = 'https://example.ru/other/' WHERE call_id = 5").run();
     expect(db.prepare('SELECT slot FROM dirty_slot').all()).toEqual([{ slot: 2 }]);
+    db.close();
+  });
+
+  it('0011 gives every stored conversion the tuple mask a recompute writes, and indexes it by kind and day', () => {
+    const db = new Database(':memory:');
+    migrate(db, 10);
+    const touches = [[], [[3, 1, 0]], [[3, 1, 0], [3, 2, 1], [7, 3, 0]], [[50, 1, 0], [51, 2, 0], [260, 3, 0]], [[0 + 104, 1, 0]]];
+    const insert = db.prepare('INSERT INTO conv (kind, ref_id, at, day, cohort_day, touches) VALUES (2, ?, 0, 20260101, 20260101, ?)');
+    touches.forEach((t, i) => insert.run(i + 1, JSON.stringify(t)));
+    expect(migrate(db, 11)).toBe(11);
+    const masks = db.prepare('SELECT tmask FROM conv ORDER BY ref_id').pluck().all();
+    expect(masks).toEqual(touches.map((t) => tupleMask(t.map(([id]) => id!))));
+    // by hand: no touches 0; tuple 3 → bit 3; 3 and 7; 50 its own bit, 51 and later the shared last one
+    expect(masks).toEqual([0, 2 ** 3, 2 ** 3 + 2 ** 7, 2 ** 50 + 2 ** 51, 2 ** 51]);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT ref_id FROM conv WHERE kind = 2 AND day BETWEEN 20260101 AND 20260131 AND (tmask & 8) <> 0').all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join()).toMatch(/USING INDEX conv_day \(kind=\? AND day>\? AND day<\?\)/);
     db.close();
   });
 

@@ -73,7 +73,7 @@ describe('flatten', () => {
   it('puts children under their expanded parent: loading, groups, deals with «more», errors, empty', () => {
     const children = new Map<string, Children<ReportRow>>([
       ['["a"]', { status: 'groups', rows: [r({ source: 'a', medium: 'x' }, { leads: 1 }), r({ source: 'a', medium: 'y' }, { leads: 4 })] }],
-      ['["a","y"]', { status: 'deals', items: [deal(7), deal(8)], total: 3, loadingMore: false }],
+      ['["a","y"]', { status: 'deals', items: [deal(7), deal(8)], total: 3, more: true, loadingMore: false }],
       [UNATTRIBUTED_KEY, { status: 'error', message: 'Сбой' }],
     ]);
     const expanded = new Set(['["a"]', '["a","y"]', '["b"]', UNATTRIBUTED_KEY, '["a","x"]']);
@@ -97,6 +97,19 @@ describe('flatten', () => {
     expect([more.shown, more.total, more.parent]).toEqual([2, 3, '["a","y"]']);
   });
 
+  it('offers «more» on a list read only as far as its page (not counted), and not on the end of a list', () => {
+    const children = new Map<string, Children<ReportRow>>([
+      ['["a"]', { status: 'deals', items: [deal(7), deal(8)], total: null, more: true, loadingMore: false }],
+      ['["b"]', { status: 'deals', items: [deal(9)], total: 1, more: false, loadingMore: false }],
+    ]);
+    const rows = flatten({ levels: ['source'], roots, children, expanded: new Set(['["a"]', '["b"]']), sort: byLeads, deals: true });
+    const more = rows.filter((x) => x.type === 'more') as Extract<FlatRow<ReportRow>, { type: 'more' }>[];
+    expect(more.map((x) => [x.parent, x.shown, x.total])).toEqual([['["a"]', 2, null]]);
+    // an unknown size is -1 for assistive technology
+    const deals = rows.filter((x) => x.type === 'deal') as Extract<FlatRow<ReportRow>, { type: 'deal' }>[];
+    expect(deals.map((x) => x.setsize)).toEqual([-1, -1, 1]);
+  });
+
   it('makes the last level a leaf when there are no deals (model comparison)', () => {
     const children = new Map<string, Children<ReportRow>>([['["a"]', { status: 'groups', rows: [r({ source: 'a', medium: 'x' })] }]]);
     const rows = flatten({ levels, roots, children, expanded: new Set(['["a"]', '["a","x"]']), sort: byLeads, deals: false });
@@ -110,7 +123,7 @@ describe('flatten', () => {
   it('says so when a level or a deal list is empty', () => {
     const children = new Map<string, Children<ReportRow>>([
       ['["a"]', { status: 'groups', rows: [] }],
-      ['["b"]', { status: 'deals', items: [], total: 0, loadingMore: false }],
+      ['["b"]', { status: 'deals', items: [], total: 0, more: false, loadingMore: false }],
     ]);
     const rows = flatten({ levels: ['source'], roots, children, expanded: new Set(['["a"]', '["b"]']), sort: byLeads, deals: true });
     expect(rows.filter((x) => x.type === 'empty').map((x) => x.key)).toEqual(['["a"]/empty', '["b"]/empty']);
@@ -150,7 +163,7 @@ describe('sorting', () => {
 });
 
 describe('treegrid keyboard', () => {
-  const children = new Map<string, Children<ReportRow>>([['["a"]', { status: 'deals', items: [deal(1)], total: 1, loadingMore: false }]]);
+  const children = new Map<string, Children<ReportRow>>([['["a"]', { status: 'deals', items: [deal(1)], total: 1, more: false, loadingMore: false }]]);
   const rows = flatten({
     levels: ['source'],
     roots: [r({ source: 'a' }, { leads: 3 }), r({ source: 'b' }, { leads: 1 })],

@@ -91,7 +91,7 @@ describe('drill-down', () => {
           const listed = listDeals(f.ws, DealsQuerySchema.parse(q));
           const sum = listed.items.reduce((s, i) => s + i.weight, 0);
           if (model !== 'markov') expect(sum, `${model} ${JSON.stringify(filters)} ${JSON.stringify(q.row)}`).toBeCloseTo(row.leads, 9);
-          else expect(listed.total > 0).toBe(row.leads > 0);
+          else expect(listed.items.length > 0).toBe(row.leads > 0);
           compared++;
         }
         // a dimension filter leaves the unattributed row out of the report, and so out of the list

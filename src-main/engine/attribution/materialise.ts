@@ -16,7 +16,7 @@ import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { PathCounts } from './paths';
 import { dropOrphanPaths, updateOrphanPaths } from './orphan-paths';
-import { DayCalendar, TupleDict } from './tuples';
+import { DayCalendar, TupleDict, tupleMask } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
 import { isBusy, isReadonly, withBusyTimeout } from '../db/busy';
@@ -27,9 +27,13 @@ const log = createLogger('attribution');
 /** conv rows per INSERT statement in a full recompute (≈ 1.7× faster than one by one) */
 const INSERT_BATCH = 16;
 
-const CONV_COLUMNS = 'kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches';
-const COLUMNS_N = 11;
+const CONV_COLUMNS = 'kind, ref_id, at, day, won_day, cohort_day, revenue, category, assigned, reason, touches, tmask';
+const COLUMNS_N = 12;
 const ONE_ROW = `(${Array<string>(COLUMNS_N).fill('?').join(', ')})`;
+
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+/** decode's scratch list of one conversion's tuple ids */
+const tupleIds: number[] = [];
 
 /**
  * Conversion i of a chunk: its conv row's values (CONV_COLUMNS order), what the rollups need of
@@ -37,9 +41,12 @@ const ONE_ROW = `(${Array<string>(COLUMNS_N).fill('?').join(', ')})`;
  */
 function decode(m: ConvChunk, i: number, dims: readonly TouchDims[], tuple: (k: number) => number): { row: ConvRow; values: unknown[]; stored: StoredTouch[] } {
   const stored: StoredTouch[] = [];
+  tupleIds.length = 0;
   for (let j = m.start[i]!; j < m.start[i + 1]!; j++) {
     const k = m.touchDims[j]!;
-    stored.push([tuple(k), m.touchAt[j]!, dims[k]!.direct ? 1 : 0]);
+    const t = tuple(k);
+    stored.push([t, m.touchAt[j]!, dims[k]!.direct ? 1 : 0]);
+    tupleIds.push(t);
   }
   const o = i * NUM.width;
   const row: ConvRow = {
@@ -52,9 +59,8 @@ function decode(m: ConvChunk, i: number, dims: readonly TouchDims[], tuple: (k: 
     revenue: m.num[o + NUM.revenue]!,
     touches: JSON.stringify(stored),
   };
-  const orNull = (v: number) => (Number.isNaN(v) ? null : v);
   const values = [row.kind, row.ref_id, row.at, row.day, row.won_day, row.cohort_day, row.revenue, orNull(m.num[o + NUM.category]!),
-    orNull(m.num[o + NUM.assigned]!), REASONS[m.reason[i]!], row.touches];
+    orNull(m.num[o + NUM.assigned]!), REASONS[m.reason[i]!], row.touches, tupleMask(tupleIds)];
   return { row, values, stored };
 }
 
@@ -92,7 +98,7 @@ export class Materialiser {
       `INSERT INTO conv (${CONV_COLUMNS}) VALUES ${ONE_ROW}
        ON CONFLICT (kind, ref_id) DO UPDATE SET at = excluded.at, day = excluded.day, won_day = excluded.won_day,
          cohort_day = excluded.cohort_day, revenue = excluded.revenue, category = excluded.category,
-         assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches`,
+         assigned = excluded.assigned, reason = excluded.reason, touches = excluded.touches, tmask = excluded.tmask`,
     );
     this.upsertConvStmt.run(values);
   }

@@ -13,7 +13,11 @@ export const COHORT = 4;
 const CHAIN_DAY = 100_000_000;
 
 /** A path's stored text: its tuple ids joined by commas ('' = a conversion without touches). */
-export const pathText = (stored: readonly StoredTouch[]): string => stored.map((t) => t[0]).join(',');
+export function pathText(stored: readonly StoredTouch[]): string {
+  let text = stored.length > 0 ? String(stored[0]![0]) : '';
+  for (let i = 1; i < stored.length; i++) text += `,${stored[i]![0]}`;
+  return text;
+}
 
 export class PathCounts {
   private readonly pathIndex = new Map<string, number>();
@@ -55,16 +59,18 @@ export class PathCounts {
       this.pathIndex.set(text, p);
       this.paths.push(text);
     }
-    const both = (chain: number, day: number, value: number) => {
-      this.add(p, chain, day, sign, sign * value);
-      this.add(p, chain + COHORT, c.cohort_day, sign, sign * value);
-    };
-    if (c.kind === 1) both(CHAIN.leads, c.day, 0);
-    else if (c.kind === 3) both(CHAIN.visits, c.day, c.revenue);
+    if (c.kind === 1) this.both(p, c, CHAIN.leads, c.day, 0, sign);
+    else if (c.kind === 3) this.both(p, c, CHAIN.visits, c.day, c.revenue, sign);
     else {
-      both(CHAIN.deals, c.day, 0);
-      if (c.won_day !== null) both(CHAIN.won, c.won_day, c.revenue);
+      this.both(p, c, CHAIN.deals, c.day, 0, sign);
+      if (c.won_day !== null) this.both(p, c, CHAIN.won, c.won_day, c.revenue, sign);
     }
+  }
+
+  /** The path on a chain by event day and on its cohort chain. */
+  private both(path: number, c: ConvRow, chain: number, day: number, value: number, sign: 1 | -1): void {
+    this.add(path, chain, day, sign, sign * value);
+    this.add(path, chain + COHORT, c.cohort_day, sign, sign * value);
   }
 
   /** Writes the counts: into emptied tables ('replace') or added to what is there ('add'). */

@@ -4,11 +4,13 @@
 import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch, Model, ReportFilters, StageOutcome } from '@shared/contract';
 import type { Dimension } from '@shared/metrics';
 import type { Workspace } from '../workspace';
+import type { Db } from '../db/open';
 import { ensureAttribution } from '../attribution/materialise';
 import { storedWeights, type StoredTouch } from '../attribution/rollups';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from '../attribution/models';
 import { InputLoader, inputContext } from '../attribution/inputs';
-import { dayInt } from '../attribution/tuples';
+import { dayInt, tupleMask } from '../attribution/tuples';
+import { eventPeriod } from './conv-period';
 import { notFound } from '../errors';
 import { loadTuples, type TupleMap } from './query';
 import { checkDetailDims, compareKey, dimFilter } from './dims';
@@ -64,38 +66,103 @@ function rowTuples(tuples: TupleMap, row: RowKey, filters: ReportFilters): Set<n
   return out;
 }
 
-/** Up to this many tuple ids go into SQL to skip conversions with none of them; more are checked in JS only. */
-const PREFILTER_MAX_TUPLES = 20_000;
+/** Migration 11's tuple masks (a read-only workspace of an older Skvoz has none: its touches are searched then). */
+const hasMask = (db: Db) => (db.prepare("SELECT count(*) FROM pragma_table_info('conv') WHERE name = 'tmask'").pluck().get() as number) === 1;
 
 /**
- * The conversions behind one report row with their weight on it, in reports:deals order. Streams
- * the period's conversions from SQLite; those with no touch of the row's tuples are skipped in
- * SQL (json_each over the stored touches), so a narrow row does not parse a year of conversions.
+ * SQL that keeps the conversions with a touch of one of the tuples (0: without touches), checked
+ * in the conv_day index by the tuple mask (a colliding bit lets a few others through; their
+ * weight on the row is 0); null when there are too many tuples to look for without the mask.
  */
-export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hits; order: Uint32Array } {
+function touchesAny(db: Db, tuples: Set<number>): string | null {
+  const masked = hasMask(db);
+  const others = [...tuples].filter((t) => t !== 0);
+  const terms: string[] = [];
+  if (tuples.has(0)) terms.push(masked ? 'tmask = 0' : "touches = '[]'");
+  if (others.length > 0) {
+    if (masked) terms.push(`(tmask & ${tupleMask(others)}) <> 0`);
+    // a stored touch is [tupleId, at, direct]: "[id," occurs only where a touch of that tuple starts
+    else if (others.length <= 16) terms.push(...others.map((t) => `instr(touches, '[${t},') > 0`));
+    else return null;
+  }
+  return `(${terms.join(' OR ')})`;
+}
+
+/** A conversion as a drill-down reads it. */
+interface DrillRow {
+  ref_id: number;
+  at: number;
+  won_day: number | null;
+  revenue: number;
+  touches: string;
+}
+
+/** A report row's drill-down: which conversions may count (SQL) and each one's weight on the row. */
+interface Drill {
+  kind: 1 | 2;
+  /** conditions besides the period's (kind, pipelines, responsible, the touches' prefilter) */
+  where: string;
+  /** event basis, a narrowing row: the period's days on which the rollups credit the row anything (the others have none of its conversions) */
+  days: number[] | null;
+  params: { a: number; b: number };
+  cohort: boolean;
+  /** the conversion's weight on the row under the model (0: not the row's) */
+  weight(r: DrillRow): number;
+}
+
+function drillOf(ws: Workspace, q: DrillQuery, row: RowKey): Drill | null {
   checkDetailDims(ws, q);
   ensureAttribution(ws.db, ws.settings);
   const model: Model = q.model ?? ws.settings.defaultModel;
   // Markov has no per-conversion weights: a conversion's share of the row is shown linearly
   const weightModel: ClassicModel = model === 'markov' ? 'linear' : model;
   const matching = rowTuples(loadTuples(ws), row, q.filters);
-  const hits = new Hits();
-  if (matching !== 'all' && matching.size === 0) return { hits, order: new Uint32Array(0) };
+  if (matching !== 'all' && matching.size === 0) return null;
   const kindCode = q.kind === 'lead' ? 1 : 2;
-  const where = [`kind = ${kindCode}`, q.basis === 'cohort' ? 'cohort_day BETWEEN @a AND @b' : '(day BETWEEN @a AND @b OR won_day BETWEEN @a AND @b)'];
+  const where = [`kind = ${kindCode}`];
   if (q.filters.pipelines?.length && kindCode === 2) where.push(`category IN (${q.filters.pipelines.map(Number).join(',')})`);
   if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);
-  if (matching !== 'all' && matching.size <= PREFILTER_MAX_TUPLES) {
-    const ids = [...matching].filter((t) => t !== 0);
-    const any = ids.length > 0 ? `EXISTS (SELECT 1 FROM json_each(conv.touches) j WHERE json_extract(j.value, '$[0]') IN (${ids.join(',')}))` : null;
-    where.push(`(${[matching.has(0) ? "touches = '[]'" : null, any].filter(Boolean).join(' OR ')})`);
-  }
+  const touching = matching === 'all' ? null : touchesAny(ws.db, matching);
+  if (touching) where.push(touching);
   const matchTuple = matching === 'all' ? (t: number) => t !== 0 : (t: number) => matching.has(t);
-  const stmt = ws.db.prepare(`SELECT ref_id, at, won_day, revenue, touches FROM conv WHERE ${where.join(' AND ')}`);
-  const rows = stmt.iterate({ a: dayInt(q.from), b: dayInt(q.to) }) as Iterable<{ ref_id: number; at: number; won_day: number | null; revenue: number; touches: string }>;
-  for (const r of rows) {
-    let w = 0;
-    for (const [t, x] of storedWeights(weightModel, JSON.parse(r.touches) as StoredTouch[], r.at)) if (matchTuple(t)) w += x;
+  const params = { a: dayInt(q.from), b: dayInt(q.to) };
+  let days: number[] | null = null;
+  if (matching !== 'all' && q.basis === 'event') {
+    // a conversion with weight on the row adds to its tuples' rollup on its own day (deals: created)
+    const metric = kindCode === 1 ? 'leads' : 'deals';
+    days = ws.db
+      .prepare(`SELECT DISTINCT day FROM rollup WHERE model = @m AND day BETWEEN @a AND @b AND tuple_id IN (${[...matching].join(',')}) AND ${metric} <> 0`)
+      .pluck()
+      .all({ ...params, m: CLASSIC_MODELS.indexOf(weightModel) }) as number[];
+  }
+  return {
+    kind: kindCode,
+    where: where.join(' AND '),
+    days,
+    params,
+    cohort: q.basis === 'cohort',
+    weight(r) {
+      let w = 0;
+      for (const [t, x] of storedWeights(weightModel, JSON.parse(r.touches) as StoredTouch[], r.at)) if (matchTuple(t)) w += x;
+      return w;
+    },
+  };
+}
+
+const DRILL_COLUMNS = 'ref_id, at, won_day, revenue, touches';
+
+/**
+ * The conversions behind one report row with their weight on it, in reports:deals order: every
+ * conversion of the period is read (exports, and the sorts that need them all).
+ */
+export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hits; order: Uint32Array } {
+  const d = drillOf(ws, q, row);
+  const hits = new Hits();
+  if (!d) return { hits, order: new Uint32Array(0) };
+  const period = d.cohort ? 'cohort_day BETWEEN @a AND @b' : eventPeriod(String(d.kind));
+  const stmt = ws.db.prepare(`SELECT ${DRILL_COLUMNS} FROM conv WHERE ${period} AND ${d.where}`);
+  for (const r of stmt.iterate(d.params) as Iterable<DrillRow>) {
+    const w = d.weight(r);
     if (w <= 0) continue;
     const key = q.sort === 'created' ? -r.at : q.sort === 'won' ? -(r.won_day ?? 0) : q.sort === 'revenue' ? -r.revenue : -w;
     hits.push(r.ref_id, w, r.revenue, key);
@@ -106,15 +173,64 @@ export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hit
   return { hits, order };
 }
 
+/** Newest first (reports:deals' 'created' order: at, then id, descending). */
+const byCreated = (rows: DrillRow[]) => rows.sort((x, y) => y.at - x.at || y.ref_id - x.ref_id);
+
+/**
+ * The period's conversions that may count for the row, newest first, read lazily: those of the
+ * period's days walking the conv_day index (kind, day, at, tmask) backwards a day at a time —
+ * the row's tuple mask is checked in the index, only candidates are read from the table — and,
+ * before and after them, the few counted by their won (cohort) day whose own day lies after or
+ * before the period. A first page needs the newest days only.
+ */
+function* newestFirst(db: Db, d: Drill): Generator<DrillRow> {
+  const other = d.cohort ? 'cohort_day' : 'won_day';
+  const outside = (side: string) =>
+    byCreated(db.prepare(`SELECT ${DRILL_COLUMNS} FROM conv INDEXED BY conv_${other} WHERE ${other} BETWEEN @a AND @b AND ${side} AND ${d.where}`).all(d.params) as DrillRow[]);
+  yield* outside('day > @b');
+  const inside = db.prepare(
+    `SELECT ${DRILL_COLUMNS}, day FROM conv INDEXED BY conv_day WHERE ${d.days ? `day IN (${d.days.join(',')})` : 'day BETWEEN @a AND @b'} AND ${d.where}${d.cohort ? ' AND cohort_day BETWEEN @a AND @b' : ''} ORDER BY day DESC`,
+  );
+  let day = -1;
+  let rows: DrillRow[] = [];
+  for (const r of inside.iterate(d.params) as Iterable<DrillRow & { day: number }>) {
+    if (r.day !== day) {
+      yield* byCreated(rows);
+      rows = [];
+      day = r.day;
+    }
+    rows.push(r);
+  }
+  yield* byCreated(rows);
+  yield* outside('day < @a');
+}
+
 export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
-  const { hits, order } = dealHits(ws, q, q.row);
   const describe = describer(ws, q.kind);
+  const end = q.offset + q.limit;
+  if (q.sort === 'created') {
+    // newest first needs only the conversions up to the page's end (and one more, to know there are more)
+    const d = drillOf(ws, q, q.row);
+    const items: DealListItem[] = [];
+    let n = 0;
+    if (d) {
+      for (const r of newestFirst(ws.db, d)) {
+        const w = d.weight(r);
+        if (w <= 0) continue;
+        if (n === end) return { total: null, more: true, items };
+        if (n >= q.offset) items.push(describe(r.ref_id, r.revenue, w));
+        n++;
+      }
+    }
+    return { total: n, more: false, items };
+  }
+  const { hits, order } = dealHits(ws, q, q.row);
   const items: DealListItem[] = [];
-  for (let k = q.offset; k < Math.min(order.length, q.offset + q.limit); k++) {
+  for (let k = q.offset; k < Math.min(order.length, end); k++) {
     const i = order[k]!;
     items.push(describe(hits.id[i]!, hits.revenue[i]!, hits.weight[i]!));
   }
-  return { total: hits.n, items };
+  return { total: hits.n, more: end < hits.n, items };
 }
 
 /** Describes deals (or leads) of a drill-down, with the statements prepared once. */

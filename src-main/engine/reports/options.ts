@@ -11,6 +11,7 @@ import { CLASSIC_MODELS } from '../attribution/models';
 import { dayInt } from '../attribution/tuples';
 import { loadTuples } from './query';
 import { costDimsOf } from './dims';
+import { eventPeriod } from './conv-period';
 
 type Counted = { id: number; name: string | null; count: number };
 
@@ -31,7 +32,7 @@ export function reportOptions(ws: Workspace, q: OptionsQuery): ReportOptions {
     .prepare(
       `SELECT c.category AS id, k.name AS name, count(*) AS count
          FROM conv c LEFT JOIN b24_category k ON k.id = c.category
-        WHERE c.kind = 2 AND c.category IS NOT NULL AND (c.day BETWEEN @a AND @b OR c.won_day BETWEEN @a AND @b)
+        WHERE c.kind = 2 AND c.category IS NOT NULL AND ${eventPeriod('2')}
         GROUP BY c.category`,
     )
     .all({ a, b }) as Counted[];
@@ -40,7 +41,7 @@ export function reportOptions(ws: Workspace, q: OptionsQuery): ReportOptions {
     .prepare(
       `SELECT c.assigned AS id, u.name AS name, count(*) AS count
          FROM conv c LEFT JOIN b24_user u ON u.id = c.assigned
-        WHERE c.kind IN (1, 2) AND c.assigned IS NOT NULL AND (c.day BETWEEN @a AND @b OR c.won_day BETWEEN @a AND @b)
+        WHERE c.kind IN (1, 2) AND c.assigned IS NOT NULL AND ${eventPeriod('1, 2')}
         GROUP BY c.assigned`,
     )
     .all({ a, b }) as Counted[];

@@ -11,6 +11,7 @@ import { attributionGeneration } from '../attribution/state';
 import { dayInt } from '../attribution/tuples';
 import type { Rows, RowsSnapshot, TupleMap } from './query';
 import { nonConvertingPaths } from './orphans';
+import { eventPeriod } from './conv-period';
 import { addPath, creditMarkov, emptyPaths, markovFromCounts, METRICS, States } from './markov';
 
 interface ConvScanRow {
@@ -81,7 +82,7 @@ export function scanConversions(ws: Workspace, q: ReportQuery, model: Model, fro
   const a = dayInt(from);
   const b = dayInt(to);
   const cohort = q.basis === 'cohort';
-  const where = [cohort ? 'cohort_day BETWEEN @a AND @b' : '(day BETWEEN @a AND @b OR won_day BETWEEN @a AND @b)'];
+  const where = [cohort ? 'cohort_day BETWEEN @a AND @b' : eventPeriod('1, 2, 3')];
   // leads have no pipeline: the pipeline filter narrows deals only
   if (q.filters.pipelines?.length) where.push(`(kind <> 2 OR category IN (${q.filters.pipelines.map(Number).join(',')}))`);
   if (q.filters.responsible?.length) where.push(`assigned IN (${q.filters.responsible.map(Number).join(',')})`);

@@ -9,6 +9,7 @@ import { updateToSchemaVersion7 } from './0007-won-pending';
 import { updateToSchemaVersion8 } from './0008-channels';
 import { updateToSchemaVersion9 } from './0009-enrichment';
 import { updateToSchemaVersion10 } from './0010-markov-paths';
+import { updateToSchemaVersion11 } from './0011-drill-index';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 8, name: 'channels', up: updateToSchemaVersion8 },
   { version: 9, name: 'enrichment', up: updateToSchemaVersion9 },
   { version: 10, name: 'markov-paths', up: updateToSchemaVersion10 },
+  { version: 11, name: 'drill-index', up: updateToSchemaVersion11 },
 ];

@@ -2,7 +2,7 @@
 // through `reports:query`/`reports:models` with the parent path as filters, or the deals of the
 // last level through `reports:deals`, paged). A change of period/model/filters reloads what is
 // open and keeps it open; answers to older setups are dropped.
-import type { AppError, DealListItem, DealsQuery, DealsResult, ReportFilters, Result } from '@shared/contract';
+import type { AppError, DealsQuery, DealsResult, ReportFilters, Result } from '@shared/contract';
 import type { Dimension } from '@shared/metrics';
 import { untrack } from 'svelte';
 import { safeCall } from './api';

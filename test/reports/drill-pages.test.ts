@@ -8,12 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DealsQuerySchema, type DealsQuery } from '../../src-shared/contract';
+import { DealsQuerySchema, ReportQuerySchema, type DealsQuery } from '../../src-shared/contract';
+import { DIMENSIONS } from '../../src-shared/metrics';
+import { workspaceNormaliser, type Dims } from '../../src-shared/normalise';
 import { addDays } from '../../src-shared/time';
 import { createDemoWorkspace } from '../../src-main/engine/demo/workspace';
-import { ensureAttribution } from '../../src-main/engine/attribution/materialise';
-import { dayString, tupleMask } from '../../src-main/engine/attribution/tuples';
+import { ensureAttribution, Materialiser } from '../../src-main/engine/attribution/materialise';
+import { busiestTuples, dayString, MASK_BITS, TupleDict, tupleMask } from '../../src-main/engine/attribution/tuples';
 import { dealHits, listDeals } from '../../src-main/engine/reports/drill';
+import { runReport } from '../../src-main/engine/reports/query';
 import type { Workspace } from '../../src-main/engine/workspace';
 
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -132,6 +135,42 @@ describe('drill-down newest first, a page at a time', () => {
     // created after the period, so first newest first
     expect(r.items[0]!.id).toBe(moved.ref_id);
     expect(r.items.map((i) => i.id)).toEqual(whole(q).ids);
+  });
+
+  it('a full recompute numbers the busiest tuples first (their own mask bits); numbers and lists do not change', () => {
+    const year = { from: addDays(anchor, -364), to: anchor };
+    const report = () => runReport(ws, ReportQuerySchema.parse({ ...year, groupBy: ['source', 'medium', 'campaign'] }));
+    const rows = (r: ReturnType<typeof report>) => new Map(r.rows.map((x) => [JSON.stringify([x.source, x.medium, x.campaign, x.unattributed]), [x.leads, x.deals, x.revenue]]));
+    const smc = { dims: { source: 'yandex', medium: 'cpc' }, unattributed: false };
+    const list = () => listDeals(ws, DealsQuerySchema.parse({ ...year, row: smc, limit: 50 })).items.map((d) => [d.id, d.weight]);
+    const busiest = busiestTuples(ws.db, MASK_BITS - 2);
+    expect(busiest).toHaveLength(50);
+    const tuplesBefore = (ws.db.prepare('SELECT count(*) FROM dim_tuple').pluck().get() as number);
+    const [reportBefore, listBefore] = [report(), list()];
+    expect(listBefore.length).toBe(50);
+
+    new Materialiser(ws.db, ws.settings).full();
+    const first50 = ws.db.prepare(`SELECT ${DIMENSIONS.join(', ')} FROM dim_tuple WHERE id <= 50 ORDER BY id`).all();
+    expect(first50).toEqual(busiest);
+    expect(ws.db.prepare('SELECT count(*) FROM dim_tuple').pluck().get()).toBe(tuplesBefore);
+    for (const r of ws.db.prepare('SELECT touches, tmask FROM conv').all() as { touches: string; tmask: number }[]) {
+      expect(r.tmask).toBe(tupleMask((JSON.parse(r.touches) as [number][]).map(([t]) => t)));
+    }
+    expect(rows(report())).toEqual(rows(reportBefore));
+    expect(list()).toEqual(listBefore);
+  });
+
+  it('drops a preloaded tuple that nothing asks for', () => {
+    const dict = new TupleDict(ws.db, workspaceNormaliser(ws.settings));
+    const gone = Object.fromEntries(DIMENSIONS.map((d) => [d, d === 'source' ? 'больше-не-бывает' : null])) as Dims;
+    const used = ws.db.prepare(`SELECT ${DIMENSIONS.join(', ')} FROM dim_tuple WHERE id = 1`).get() as Dims;
+    dict.preload([gone, used]);
+    expect(dict.idOf(used)).toBe(1);
+    const count = () => ws.db.prepare("SELECT count(*) FROM dim_tuple WHERE source = 'больше-не-бывает'").pluck().get();
+    expect(count()).toBe(1);
+    dict.dropUnused();
+    expect(count()).toBe(0);
+    expect(ws.db.prepare('SELECT count(*) FROM dim_tuple WHERE id = 1').pluck().get()).toBe(1);
   });
 
   it('reads a workspace of an older Skvoz (no tuple masks, the day indexes of before) the same way', () => {

@@ -16,7 +16,7 @@ import { ReaderThreadError, threadedInputs } from './reader-thread';
 import { Rollups, type ConvRow, type StoredTouch } from './rollups';
 import { PathCounts } from './paths';
 import { dropOrphanPaths, updateOrphanPaths } from './orphan-paths';
-import { DayCalendar, TupleDict, tupleMask } from './tuples';
+import { busiestTuples, DayCalendar, MASK_BITS, TupleDict, tupleMask } from './tuples';
 import { TrackingCounts, rebuildTracking } from './tracking';
 import { attributionProgressHook, bumpGeneration, throttled } from './state';
 import { isBusy, isReadonly, withBusyTimeout } from '../db/busy';
@@ -128,6 +128,7 @@ export class Materialiser {
     const t0 = performance.now();
     const db = this.db;
     bumpGeneration(db);
+    const busiest = busiestTuples(db, MASK_BITS - 2);
     db.exec('DELETE FROM conv; DELETE FROM rollup; DELETE FROM rollup_cohort; DELETE FROM rollup_tracking; DELETE FROM dim_tuple; DELETE FROM dim_label;');
     db.exec('DELETE FROM markov_path; DELETE FROM markov_day;');
     // conv's secondary indexes are built once after the inserts (≈ 3× cheaper than keeping them
@@ -138,6 +139,7 @@ export class Materialiser {
     }[];
     for (const ix of convIndexes) db.exec(`DROP INDEX "${ix.name}"`);
     this.tuples.reset();
+    this.tuples.preload(busiest);
     const acc = new Rollups();
     const paths = new PathCounts();
     let done = 0;
@@ -180,6 +182,7 @@ export class Materialiser {
       paths.write(db, 'replace');
       // calls and requests were counted by the reader; the table was emptied at the start
       counts.write(db, this.tuples);
+      this.tuples.dropUnused();
       dropOrphanPaths(db);
       writeLabels(db, labels);
       db.exec('DELETE FROM dirty_conv; DELETE FROM dirty_value; DELETE FROM dirty_slot;');

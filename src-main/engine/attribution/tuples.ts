@@ -5,6 +5,7 @@ import { LABEL_DIMS, type Dims, type Normaliser, type RawDims } from '@shared/no
 import { dayStart, addDays, instantToDate } from '@shared/time';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { CLASSIC_MODELS } from './models';
 
 /** Normalised dims, with the original spellings of LABEL_DIMS (trimmed) when known. */
 export type SpelledDims = Dims & { spell?: readonly (string | null)[] };
@@ -29,6 +30,8 @@ export class TupleDict {
    */
   private readonly tree: Level = new Map();
   private labelStmt: Statement<[string, string, string]> | null = null;
+  /** preloaded ids no conversion or call has asked for yet */
+  private readonly unused = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -42,6 +45,27 @@ export class TupleDict {
   reset(): void {
     this.ids.clear();
     this.tree.clear();
+    this.unused.clear();
+  }
+
+  /**
+   * Numbers these tuples first, in this order: a full recompute gives the busiest tuples of the
+   * previous attribution the small ids, which have a bit of their own in the tuple mask
+   * (tupleMask). Those nothing asks for in the end (the rules changed) are dropped by dropUnused.
+   */
+  preload(list: readonly Dims[]): void {
+    for (const d of list) {
+      const id = this.idOfSlow(d);
+      this.unused.add(id);
+    }
+  }
+
+  /** Deletes the preloaded tuples nothing asked for. */
+  dropUnused(): void {
+    if (this.unused.size === 0) return;
+    this.db.exec(`DELETE FROM dim_tuple WHERE id IN (${[...this.unused].join(',')})`);
+    for (const [k, id] of this.ids) if (this.unused.has(id)) this.ids.delete(k);
+    this.unused.clear();
   }
 
   /** Id of already-normalised dims (inserting the tuple, and labels for its new keys, when new). */
@@ -75,6 +99,7 @@ export class TupleDict {
       this.ids.set(k, id);
       this.label(d);
     }
+    this.unused.delete(id);
     return id;
   }
 
@@ -98,15 +123,29 @@ export class TupleDict {
   }
 }
 
+/**
+ * The tuples with the most credit under the linear model (every touch gets a share) in the
+ * attribution as it is: the busiest first. Read before a full recompute empties the tables.
+ */
+export function busiestTuples(db: Db, limit: number): Dims[] {
+  return db
+    .prepare(
+      `SELECT ${DIMENSIONS.map((d) => `t.${d}`).join(', ')} FROM rollup r JOIN dim_tuple t ON t.id = r.tuple_id
+        WHERE r.model = ? AND r.tuple_id <> 0 GROUP BY r.tuple_id ORDER BY sum(r.leads + r.deals + r.visits) DESC, r.tuple_id LIMIT ?`,
+    )
+    .all(CLASSIC_MODELS.indexOf('linear'), limit) as Dims[];
+}
+
 const SLOT_MS = 900_000;
 
 /**
  * A conversion's touch tuples as bits (0 = no touches), stored in conv.tmask and its day index: a
  * drill-down skips, in the index alone, the conversions that have none of a row's tuples
- * (reports/drill.ts). Tuples 1…50 (numbered as a full recompute first meets them, oldest
- * conversions first: mostly the long-running channels) have a bit each and the later ones share
- * the last; a match is then checked exactly. (Tuple id mod 52 would make every later tuple share a
- * bit with one of the busiest: measured on the large demo, 99 % false matches for a campaign row.)
+ * (reports/drill.ts). Tuples 1…50 have a bit each and the later ones share the last; a match is
+ * then checked exactly. A full recompute numbers the busiest 50 tuples of the attribution before it
+ * first (TupleDict.preload), the first one numbers them as it meets them (oldest conversions
+ * first), so a rare tuple shares its bit with rare ones. (Tuple id mod 52 made every later tuple
+ * share a bit with one of the busiest: 99 % false matches for a campaign row of the large demo.)
  * Kept below 2^53: an exact integer in JS and SQLite. Migration 11 computes it in SQL the same way.
  */
 export const MASK_BITS = 52;

@@ -150,6 +150,12 @@ function drillOf(ws: Workspace, q: DrillQuery, row: RowKey): Drill | null {
 }
 
 const DRILL_COLUMNS = 'ref_id, at, won_day, revenue, touches';
+/**
+ * A conversion counts for a row from this weight on: the rollups drop sums below it (an
+ * incremental recompute prunes a day's row whose metrics are all under 1e-9), and the walk newest
+ * first skips the days without them, so both ways list the same conversions.
+ */
+const MIN_WEIGHT = 1e-9;
 
 /**
  * The conversions behind one report row with their weight on it, in reports:deals order: every
@@ -163,7 +169,7 @@ export function dealHits(ws: Workspace, q: DrillQuery, row: RowKey): { hits: Hit
   const stmt = ws.db.prepare(`SELECT ${DRILL_COLUMNS} FROM conv WHERE ${period} AND ${d.where}`);
   for (const r of stmt.iterate(d.params) as Iterable<DrillRow>) {
     const w = d.weight(r);
-    if (w <= 0) continue;
+    if (w < MIN_WEIGHT) continue;
     const key = q.sort === 'created' ? -r.at : q.sort === 'won' ? -(r.won_day ?? 0) : q.sort === 'revenue' ? -r.revenue : -w;
     hits.push(r.ref_id, w, r.revenue, key);
   }
@@ -216,7 +222,7 @@ export function listDeals(ws: Workspace, q: DealsQuery): DealsResult {
     if (d) {
       for (const r of newestFirst(ws.db, d)) {
         const w = d.weight(r);
-        if (w <= 0) continue;
+        if (w < MIN_WEIGHT) continue;
         if (n === end) return { total: null, more: true, items };
         if (n >= q.offset) items.push(describe(r.ref_id, r.revenue, w));
         n++;

@@ -148,7 +148,19 @@ export interface CostBatch {
   to: string | null;
 }
 
-export interface CostImportResult {
+/** How a cost file was read: the parser's (engine/costs/csv.ts) and so the import's answer. */
+export interface CostFileReading {
+  /** the header cells as read, its line, and which column was taken for which role */
+  header: string[];
+  headerLine: number | null;
+  columns: Partial<Record<CostRole, number>>;
+  layout: CostLayout;
+  /** source / medium given for the whole file (a Direct or VK export has no such column) */
+  source: string | null;
+  medium: string | null;
+}
+
+export interface CostImportResult extends CostFileReading {
   batchId: number | null;
   lines: number;
   rows: number;
@@ -158,14 +170,6 @@ export interface CostImportResult {
   encoding: 'utf-8' | 'windows-1251';
   delimiter: ',' | ';' | '\t';
   preview: CostRow[];
-  /** the header cells as read, its line, and which column was taken for which role */
-  header: string[];
-  headerLine: number | null;
-  columns: Partial<Record<CostRole, number>>;
-  layout: CostLayout;
-  /** source / medium given for the whole file (a Direct or VK export has no such column) */
-  source: string | null;
-  medium: string | null;
   /** rows whose day + source / medium / campaign an ad platform's API already gives (the API wins in reports) */
   shadowed: number;
 }

@@ -10,7 +10,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { InputLoader, rawDimCols, touchOf, type ConvInput, type ConvKind, type InputContext, type RawValues, type TouchDims } from './inputs';
 import type { Touch } from './touches';
-import { doubled, IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
+import { IdentityLinks, IntMap, T_CALL, T_REQUEST, T_VISIT } from './identity-links';
+import { doubled } from '../typed-arrays';
 import type { TrackingCounts } from './tracking';
 
 const TOUCH_KIND = ['call', 'request', 'visit'] as const;

@@ -2,17 +2,11 @@
 // in inputs.ts), from one pass over the identity table in value order. Plain typed arrays, so a
 // full recompute can build them in one thread and hand them to the reader in another.
 import type { Db } from '../db/open';
+import { doubled } from '../typed-arrays';
 
 export const T_CALL = 0;
 export const T_REQUEST = 1;
 export const T_VISIT = 2;
-
-/** A copy of `a` with twice the room (at least 16). */
-export function doubled<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(Math.max(16, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /** id → small int, dense over the id range a table reports, with a map for anything outside it. */
 export class IntMap {

@@ -3,6 +3,7 @@
 // their value. Accumulated conversion by conversion (added or removed) beside the rollups, and
 // written in one pass. A Markov report sums a period's days and projects the paths to its grouping.
 import type { Db } from '../db/open';
+import { doubled } from '../typed-arrays';
 import type { ConvRow, StoredTouch } from './rollups';
 
 /** Metric chains: leads, deals, won, visits by event day (won by its won day); +COHORT: by cohort day. */
@@ -37,13 +38,8 @@ export class PathCounts {
       s = this.used++;
       byPath.set(path, s);
       if (s === this.n.length) {
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.n = grow(this.n);
-        this.value = grow(this.value);
+        this.n = doubled(this.n);
+        this.value = doubled(this.value);
       }
     }
     this.n[s]! += n;

@@ -5,7 +5,7 @@
 // «Показы», «Клики»). Dates yyyy-mm-dd or dd.mm.yyyy (a range `from/to` or `from - to` is spread
 // evenly over its days); `;`, `,` or tab; decimal comma and thousands spaces; UTF-8 with or without
 // BOM and Windows-1251. Pure: bytes (and the preview's mapping) in, rows and per-line errors out.
-import type { CostLayout, CostMapping, CostRole, CostRow } from '@shared/costs-schema';
+import type { CostFileReading, CostMapping, CostRole, CostRow } from '@shared/costs-schema';
 import { addDays, daysBetween, inDateRange, isIsoDate, MAX_DATE, MIN_DATE } from '@shared/time';
 import { decodeText, detectDelimiter, parseCsvRecords, type Delimiter, type Encoding } from './csv-read';
 import { applyMapping, detectLayout } from './layout';
@@ -19,18 +19,12 @@ export interface CostLineError {
   message: string;
 }
 
-export interface ParsedCosts {
+export interface ParsedCosts extends CostFileReading {
   rows: CostRow[];
   errors: CostLineError[];
   lines: number;
   delimiter: Delimiter;
   encoding: Encoding;
-  header: string[];
-  headerLine: number | null;
-  columns: Partial<Record<CostRole, number>>;
-  layout: CostLayout;
-  source: string | null;
-  medium: string | null;
 }
 
 /** «1 234,50», «1234.5», «18 345,60 ₽» → number; «--», «—», «-» (Direct's "no value") → 0. */

@@ -5,6 +5,7 @@ import type { DealListItem, DealsQuery, DealsResult, Explanation, ExplainedTouch
 import type { Dimension } from '@shared/metrics';
 import type { Workspace } from '../workspace';
 import type { Db } from '../db/open';
+import { doubled } from '../typed-arrays';
 import { ensureAttribution } from '../attribution/materialise';
 import { storedWeights, type StoredTouch } from '../attribution/rollups';
 import { CLASSIC_MODELS, weightsFor, type ClassicModel, type Touch } from '../attribution/models';
@@ -28,15 +29,10 @@ export class Hits {
   key = new Float64Array(1024);
   push(id: number, weight: number, revenue: number, key: number): void {
     if (this.n === this.id.length) {
-      const grow = (a: Float64Array) => {
-        const b = new Float64Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.id = grow(this.id);
-      this.weight = grow(this.weight);
-      this.revenue = grow(this.revenue);
-      this.key = grow(this.key);
+      this.id = doubled(this.id);
+      this.weight = doubled(this.weight);
+      this.revenue = doubled(this.revenue);
+      this.key = doubled(this.key);
     }
     this.id[this.n] = id;
     this.weight[this.n] = weight;

@@ -8,7 +8,7 @@ import { addDays } from '@shared/time';
 import { formatDate, formatRange } from '../../src-renderer/lib/format';
 import { displayValue } from '../../src-renderer/lib/report';
 import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
-import { startHarness, type Harness } from './harness';
+import { startDemo, type Harness } from './harness';
 import { TABLE_METRICS, displayTolerance, readKpis, readTable, type ScreenMetric, type ScreenRow } from './screen';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
@@ -53,11 +53,7 @@ function assertTableEquals(screen: Awaited<ReturnType<typeof readTable>>, expect
 }
 
 beforeAll(async () => {
-  h = await startHarness({ demo: 'small', now: NOW });
-  const current = await h.call('workspaces:current');
-  if (!current) throw new Error('the demo workspace is not open');
-  ws = current;
-  page = await h.newPage();
+  ({ h, ws, page } = await startDemo('small', NOW));
 });
 
 afterAll(async () => {

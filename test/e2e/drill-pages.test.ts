@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { DealsResult, WorkspaceSummary } from '@shared/contract';
 import { anchorDate, presetRange, todayIn } from '@shared/periods';
-import { startHarness, type Harness } from './harness';
+import { startDemo, type Harness } from './harness';
 import { screenshot } from './screen';
 import { setLevels, settleTree } from './tree';
 
@@ -17,9 +17,7 @@ let page: Page;
 let ws: WorkspaceSummary;
 
 beforeAll(async () => {
-  h = await startHarness({ demo: 'medium', now: NOW });
-  ws = (await h.call('workspaces:current'))!;
-  page = await h.newPage({ viewport: { width: 1366, height: 768 } });
+  ({ h, ws, page } = await startDemo('medium', NOW, { viewport: { width: 1366, height: 768 } }));
 }, 180_000);
 
 afterAll(async () => {

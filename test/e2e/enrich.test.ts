@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { WorkspaceSummary } from '@shared/contract';
 import { anchorDate, presetRange, todayIn } from '@shared/periods';
-import { startHarness, type Harness } from './harness';
+import { startDemo, type Harness } from './harness';
 import { screenshot } from './screen';
 import { setLevels, settleTree } from './tree';
 
@@ -17,11 +17,7 @@ let ws: WorkspaceSummary;
 const tree = () => page.getByTestId('report-tree');
 
 beforeAll(async () => {
-  h = await startHarness({ demo: 'small', now: NOW });
-  const current = await h.call('workspaces:current');
-  if (!current) throw new Error('the demo workspace is not open');
-  ws = current;
-  page = await h.newPage();
+  ({ h, ws, page } = await startDemo('small', NOW));
 });
 
 afterAll(async () => {

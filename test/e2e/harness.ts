@@ -29,6 +29,7 @@ import {
   type SecretKey,
   type SecretsStatus,
   type SourceKind,
+  type WorkspaceSummary,
 } from '@shared/contract';
 import { Engine, type SourceTester } from '../../src-main/engine/engine';
 import type { SourceOverrides, SourceSync } from '../../src-main/engine/sync/orchestrator';
@@ -364,6 +365,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   };
   return harness;
+}
+
+/** A harness on a demo workspace, that workspace and a page: where the screen tests start. */
+export async function startDemo(
+  demo: DemoSize,
+  now: number,
+  page?: Parameters<Harness['newPage']>[0],
+): Promise<{ h: Harness; ws: WorkspaceSummary; page: Page }> {
+  const h = await startHarness({ demo, now });
+  const ws = await h.call('workspaces:current');
+  if (!ws) throw new Error('the demo workspace is not open');
+  return { h, ws, page: await h.newPage(page) };
 }
 
 /** A Result error for interceptors. */

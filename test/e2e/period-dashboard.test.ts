@@ -7,7 +7,7 @@ import type { Compare, ReportFilters, ReportResult, WorkspaceSummary } from '@sh
 import type { Basis, Model } from '@shared/metrics';
 import { anchorDate, comparePeriod, presetRange, todayIn, type Preset } from '@shared/periods';
 import { modelHint, modelName } from '../../src-renderer/lib/i18n';
-import { startHarness, type Harness } from './harness';
+import { startDemo, type Harness } from './harness';
 import { TABLE_METRICS, displayTolerance, readKpis, screenshot, type ScreenMetric } from './screen';
 
 const NOW = Date.parse('2026-11-21T09:00:00Z');
@@ -64,12 +64,8 @@ async function expectKpis(s: Setup): Promise<ReportResult> {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ demo: 'small', now: NOW });
-  const current = await h.call('workspaces:current');
-  if (!current) throw new Error('the demo workspace is not open');
-  ws = current;
+  ({ h, ws, page } = await startDemo('small', NOW));
   timeZone = (await h.call('settings:get')).timeZone;
-  page = await h.newPage();
   // the page's clock is the engine's: "today" is the same day on both sides, whatever day the tests run
   await page.clock.setFixedTime(NOW);
 });

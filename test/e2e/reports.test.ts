@@ -11,7 +11,7 @@ import { anchorDate, presetRange, todayIn, type Preset } from '@shared/periods';
 import { viewQuery, viewRange } from '@shared/views-schema';
 import { parseRuNumber } from '../../src-renderer/lib/format';
 import { displayValue } from '../../src-renderer/lib/report';
-import { startHarness, type Harness } from './harness';
+import { startDemo, type Harness } from './harness';
 import { screenshot } from './screen';
 import { DEMO_VIEWS } from '../../src-main/engine/demo/views';
 import { setLevels, settleTree } from './tree';
@@ -134,11 +134,7 @@ function expectRows(shown: ShownRow[], expected: ReportRow[], groupBy: Dimension
 }
 
 beforeAll(async () => {
-  h = await startHarness({ demo: 'small', now: NOW });
-  const current = await h.call('workspaces:current');
-  if (!current) throw new Error('the demo workspace is not open');
-  ws = current;
-  page = await h.newPage();
+  ({ h, ws, page } = await startDemo('small', NOW));
   page.on('pageerror', (e) => console.log('PAGEERROR', expect.getState().currentTestName, e.stack));
 });
 
